@@ -1,0 +1,3 @@
+"""boxed_engine: a generic differentiable log-prob machine (torch + transformers) behind a Tinker-style protocol."""
+
+__version__ = "0.1.0"

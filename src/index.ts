@@ -1,0 +1,2 @@
+/** boxed — the public API. Each capability exports its own index; this file only re-exports. */
+export { VERSION } from "./version.js";

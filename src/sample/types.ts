@@ -1,0 +1,22 @@
+/** Why a generation ended: natural stop, length cap, or an error/cancellation on our side. */
+export type FinishReason = "stop" | "length" | "error" | "cancelled";
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** One generated response to one problem. `index` is the sample's position among the problem's n samples. */
+export interface Sample {
+  problemId: string;
+  index: number;
+  text: string;
+  finishReason: FinishReason;
+  usage: Usage;
+  /** Response token ids, when the backend returns them (the engine does). */
+  tokens?: number[];
+  /** Per-token log-probs of the sampled tokens under the sampler. */
+  logprobs?: number[];
+  /** Per-token top alternatives: token text → log-prob. */
+  topLogprobs?: Record<string, number>[];
+}
