@@ -1,3 +1,4 @@
 /** boxed — the public API. Each capability exports its own index; this file only re-exports. */
 export { VERSION } from "./version.js";
 export * from "./data/index.js";
+export * from "./report/index.js";
