@@ -2,3 +2,4 @@
 export { VERSION } from "./version.js";
 export * from "./data/index.js";
 export * from "./report/index.js";
+export * from "./engine/index.js";

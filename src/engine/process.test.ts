@@ -1,0 +1,134 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { coefficientsToWeights, engineArguments, startEngine } from "./process.js";
+
+/**
+ * A fake interpreter: a shell script standing in for python that runs a small Node program,
+ * so the launcher's ready-wait, error reporting and stop are tested without torch.
+ */
+const folder = mkdtempSync(join(tmpdir(), "boxed-fake-engine-"));
+function fakePython(name: string, program: string): string {
+  const script = join(folder, `${name}.mjs`);
+  writeFileSync(script, program);
+  const wrapper = join(folder, name);
+  writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  return wrapper;
+}
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+const servingEngine = fakePython(
+  "serving",
+  `import { createServer } from "node:http";
+const server = createServer((request, response) => {
+  response.writeHead(200, { "content-type": "application/json" });
+  response.end(JSON.stringify({ status: "ok", protocol: 1 }));
+});
+server.listen(0, "127.0.0.1", () => {
+  console.log("loading model...");
+  console.log(JSON.stringify({ event: "ready", host: "127.0.0.1", port: server.address().port, protocol: 1 }));
+  console.error("args " + process.argv.slice(2).join(" "));
+});`,
+);
+const crashingEngine = fakePython(
+  "crashing",
+  `console.error("Traceback: no such model directory"); process.exit(3);`,
+);
+const silentPidFile = join(folder, "silent.pid");
+const silentEngine = fakePython(
+  "silent",
+  `import { writeFileSync } from "node:fs";
+writeFileSync(${JSON.stringify(silentPidFile)}, String(process.pid));
+setInterval(() => {}, 1000);`,
+);
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("startEngine", () => {
+  it("waits for the ready line, returns a working client, and stop() ends the process", async () => {
+    let logs = "";
+    const engine = await startEngine({
+      model: "/models/tiny",
+      seed: 3,
+      env: { BOXED_PYTHON: servingEngine },
+      onStderr: (chunk) => {
+        logs += chunk;
+      },
+    });
+    expect(engine.url).toBe(`http://127.0.0.1:${engine.port}`);
+    expect(await engine.client.health()).toEqual({ status: "ok", protocol: 1 });
+    expect(isAlive(engine.pid)).toBe(true);
+    await engine.stop();
+    await engine.stop(); // idempotent
+    expect(isAlive(engine.pid)).toBe(false);
+    expect(logs).toContain("-m boxed_engine --model /models/tiny --exit-with-parent");
+  });
+
+  it("reports an engine that exits before it is ready, with its stderr", async () => {
+    const error = await startEngine({ model: "/nowhere", env: { BOXED_PYTHON: crashingEngine } }).catch(
+      (e) => e,
+    );
+    expect(error.message).toContain("exited (code 3) before it was ready");
+    expect(error.message).toContain("no such model directory");
+  });
+
+  it("times out an engine that never gets ready, and kills it", async () => {
+    const start = startEngine({ model: "/m", readyTimeoutMs: 400, env: { BOXED_PYTHON: silentEngine } });
+    const error = await start.catch((e) => e);
+    expect(error.message).toContain("no ready line within 400 ms");
+    expect(isAlive(Number(readFileSync(silentPidFile, "utf8")))).toBe(false);
+  });
+
+  it("reports a missing interpreter", async () => {
+    const error = await startEngine({ model: "/m", env: { BOXED_PYTHON: join(folder, "absent") } }).catch(
+      (e) => e,
+    );
+    expect(error.message).toMatch(/could not spawn .*absent|exited/);
+  });
+
+  it("rejects bad options by name", async () => {
+    await expect(startEngine({ model: "" })).rejects.toThrow(/model must be/);
+    await expect(startEngine({ model: "/m", port: 70000 })).rejects.toThrow(/port must be/);
+    expect(() => engineArguments({ model: "/m", seed: 1.5 })).toThrow(/seed must be an integer/);
+    expect(() => engineArguments({ model: "/m", lora: { rank: 0 } })).toThrow(/lora.rank must be positive/);
+  });
+});
+
+describe("engineArguments", () => {
+  it("maps every option to the documented flag", () => {
+    const args = engineArguments({
+      model: "/m",
+      port: 8000,
+      seed: 7,
+      dtype: "bfloat16",
+      reference: "copy",
+      token: "t",
+      lora: { rank: 8, alpha: 16, targets: ["q_proj", "v_proj"] },
+    });
+    expect(args.join(" ")).toBe(
+      "-m boxed_engine --model /m --exit-with-parent --host 127.0.0.1 --port 8000 --seed 7 --dtype bfloat16 " +
+        "--reference copy --token t --lora-rank 8 --lora-alpha 16 --lora-targets q_proj,v_proj",
+    );
+  });
+});
+
+describe("coefficientsToWeights", () => {
+  it("negates coefficients (weights = −∂loss/∂logp) without producing −0", () => {
+    const weights = coefficientsToWeights([[0.5, -2, 0], [1]]);
+    expect(weights).toEqual([[-0.5, 2, 0], [-1]]);
+    expect(Object.is(weights[0][2], 0)).toBe(true);
+  });
+
+  it("rejects non-finite coefficients, naming the position", () => {
+    expect(() => coefficientsToWeights([[0, Number.NaN]])).toThrow(/coefficients\[0\]\[1\] is NaN/);
+  });
+});
