@@ -1,6 +1,9 @@
 import type { Command } from "commander";
+import { registerEngine } from "./engine.js";
+import { registerModel } from "./model.js";
 
 /** Every CLI command, one line each; a command is listed here only once it does real work. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerEngine(program);
+  registerModel(program);
 }

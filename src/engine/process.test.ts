@@ -1,57 +1,24 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { coefficientsToWeights, engineArguments, startEngine } from "./process.js";
+import { FakePythons, isAlive } from "./test-helpers/fake-python.js";
 
-/**
- * A fake interpreter: a shell script standing in for python that runs a small Node program,
- * so the launcher's ready-wait, error reporting and stop are tested without torch.
- */
-const folder = mkdtempSync(join(tmpdir(), "boxed-fake-engine-"));
-function fakePython(name: string, program: string): string {
-  const script = join(folder, `${name}.mjs`);
-  writeFileSync(script, program);
-  const wrapper = join(folder, name);
-  writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
-  chmodSync(wrapper, 0o755);
-  return wrapper;
-}
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const fakes = new FakePythons();
+afterAll(() => fakes.remove());
 
-const servingEngine = fakePython(
-  "serving",
-  `import { createServer } from "node:http";
-const server = createServer((request, response) => {
-  response.writeHead(200, { "content-type": "application/json" });
-  response.end(JSON.stringify({ status: "ok", protocol: 1 }));
-});
-server.listen(0, "127.0.0.1", () => {
-  console.log("loading model...");
-  console.log(JSON.stringify({ event: "ready", host: "127.0.0.1", port: server.address().port, protocol: 1 }));
-  console.error("args " + process.argv.slice(2).join(" "));
-});`,
-);
-const crashingEngine = fakePython(
+const servingEngine = fakes.serving();
+const crashingEngine = fakes.create(
   "crashing",
   `console.error("Traceback: no such model directory"); process.exit(3);`,
 );
-const silentPidFile = join(folder, "silent.pid");
-const silentEngine = fakePython(
+const silentPidFile = join(fakes.folder, "silent.pid");
+const silentEngine = fakes.create(
   "silent",
   `import { writeFileSync } from "node:fs";
 writeFileSync(${JSON.stringify(silentPidFile)}, String(process.pid));
 setInterval(() => {}, 1000);`,
 );
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("startEngine", () => {
   it("waits for the ready line, returns a working client, and stop() ends the process", async () => {
@@ -70,6 +37,8 @@ describe("startEngine", () => {
     await engine.stop();
     await engine.stop(); // idempotent
     expect(isAlive(engine.pid)).toBe(false);
+    const exit = await engine.exited;
+    expect(exit.code !== null || exit.signal !== null).toBe(true);
     expect(logs).toContain("-m boxed_engine --model /models/tiny --exit-with-parent");
   });
 
@@ -89,9 +58,8 @@ describe("startEngine", () => {
   });
 
   it("reports a missing interpreter", async () => {
-    const error = await startEngine({ model: "/m", env: { BOXED_PYTHON: join(folder, "absent") } }).catch(
-      (e) => e,
-    );
+    const missing = join(fakes.folder, "absent");
+    const error = await startEngine({ model: "/m", env: { BOXED_PYTHON: missing } }).catch((e) => e);
     expect(error.message).toMatch(/could not spawn .*absent|exited/);
   });
 

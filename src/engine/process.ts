@@ -45,6 +45,8 @@ export interface RunningEngine {
   port: number;
   /** The engine's process id. */
   pid: number;
+  /** Settles when the engine process exits, for whatever reason. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Ends the engine (SIGTERM, then SIGKILL after a grace period) and waits for its exit. */
   stop(): Promise<void>;
 }
@@ -95,6 +97,9 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     env: environment,
     stdio: ["pipe", "pipe", "pipe"],
   });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   const stderr = captureStderr(child, options.onStderr);
   const stop = stopper(child);
   try {
@@ -105,7 +110,7 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
     if (health.protocol !== PROTOCOL_VERSION) {
       throw new Error(`engine speaks protocol ${health.protocol}, this client protocol ${PROTOCOL_VERSION}`);
     }
-    return { client, url, port: ready.port, pid: child.pid ?? -1, stop };
+    return { client, url, port: ready.port, pid: child.pid ?? -1, exited, stop };
   } catch (error) {
     await stop();
     throw error;
