@@ -3,3 +3,5 @@ export { VERSION } from "./version.js";
 export * from "./data/index.js";
 export * from "./report/index.js";
 export * from "./engine/index.js";
+export * from "./rl/index.js";
+export * from "./eval/index.js";

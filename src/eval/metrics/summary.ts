@@ -1,0 +1,203 @@
+import { clusterAnswers, type Equivalence } from "./cluster.js";
+import { expectedMajorityAtK, majorityCluster, majorityCredit, type Votes } from "./majority.js";
+import { passAtK, reportedKs } from "./pass-at-k.js";
+import {
+  bootstrapInterval,
+  type Interval,
+  type LengthSummary,
+  mean,
+  summarizeLengths,
+} from "./statistics.js";
+import type { ScoredProblem } from "./types.js";
+
+export interface MetricOptions {
+  /** Answer equivalence used to cluster votes (the verifier's `areEquivalent`). */
+  equivalent: Equivalence;
+  bootstrapIterations?: number;
+  seed?: number;
+}
+
+/** Per-problem outcome: correct count, the majority prediction (ties → first seen) and its credit. */
+export interface ProblemOutcome {
+  problemId: string;
+  samples: number;
+  correct: number;
+  errors: number;
+  prediction: string | null;
+  predictionCorrect: boolean;
+}
+
+export interface GroupMetrics {
+  problems: number;
+  metrics: Record<string, number>;
+}
+
+export interface LengthBin {
+  low: number;
+  high: number;
+  samples: number;
+  accuracy: number;
+}
+
+export interface BenchmarkMetrics {
+  problems: number;
+  samples: number;
+  /** Samples per problem used for pass@k/maj@k (the smallest count over problems with samples). */
+  n: number;
+  /** Requests that failed after all retries (server errors), never counted as wrong. */
+  errors: number;
+  problemsWithoutSamples: number;
+  /** `pass@k`, `maj@k` for k = 1, 2, 4, … n, and `avg@n`, as fractions in [0, 1]. */
+  metrics: Record<string, number>;
+  /** Bootstrap 95% intervals over problems for every entry of `metrics`. */
+  intervals: Record<string, Interval>;
+  lengths: { all: LengthSummary; correct: LengthSummary; incorrect: LengthSummary };
+  truncationRate: number;
+  noAnswerRate: number;
+  accuracyByLength: LengthBin[];
+  bySubject: Record<string, GroupMetrics>;
+  byLevel: Record<string, GroupMetrics>;
+  perProblem: ProblemOutcome[];
+}
+
+interface Scored {
+  problem: ScoredProblem;
+  votes: Votes;
+  correct: number;
+}
+
+function votesOf(problem: ScoredProblem, equivalent: Equivalence): Votes {
+  const clusters = clusterAnswers(
+    problem.samples.map((sample) => sample.answer),
+    equivalent,
+  );
+  const clusterCorrect: boolean[] = [];
+  clusters.forEach((id, index) => {
+    if (id >= 0 && clusterCorrect[id] === undefined) clusterCorrect[id] = problem.samples[index].correct;
+  });
+  return { clusters, clusterCorrect };
+}
+
+/** Per-problem values of every metric, in one table so that groups and bootstrap reuse them. */
+function perProblemValues(scored: Scored[], n: number, seed: number): Record<string, number[]> {
+  const values: Record<string, number[]> = {};
+  const push = (name: string, value: number) => {
+    values[name] ??= [];
+    values[name].push(value);
+  };
+  for (const { problem, votes } of scored) {
+    // Metrics at k use the first n samples of every problem, so all problems weigh the same.
+    const firstN: Votes = { clusters: votes.clusters.slice(0, n), clusterCorrect: votes.clusterCorrect };
+    const correctInN = problem.samples.slice(0, n).filter((sample) => sample.correct).length;
+    for (const k of reportedKs(n)) {
+      push(`pass@${k}`, passAtK(n, correctInN, k));
+      push(`maj@${k}`, k === n ? majorityCredit(firstN) : expectedMajorityAtK(firstN, k, { seed }));
+    }
+    push(`avg@${n}`, correctInN / n);
+  }
+  return values;
+}
+
+function groupBy(
+  scored: Scored[],
+  key: (problem: ScoredProblem) => string | undefined,
+  n: number,
+  seed: number,
+) {
+  const groups = new Map<string, Scored[]>();
+  for (const entry of scored) {
+    const name = key(entry.problem);
+    if (name === undefined) continue;
+    groups.set(name, [...(groups.get(name) ?? []), entry]);
+  }
+  const result: Record<string, GroupMetrics> = {};
+  for (const [name, members] of [...groups].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))) {
+    const values = perProblemValues(members, n, seed);
+    result[name] = {
+      problems: members.length,
+      metrics: Object.fromEntries(Object.entries(values).map(([metric, list]) => [metric, mean(list)])),
+    };
+  }
+  return result;
+}
+
+function lengthBins(scored: Scored[], binCount = 10): LengthBin[] {
+  const samples = scored.flatMap(({ problem }) => problem.samples);
+  if (samples.length === 0) return [];
+  const longest = Math.max(...samples.map((sample) => sample.completionTokens), 1);
+  const width = Math.ceil(longest / binCount);
+  const bins = Array.from({ length: binCount }, (_, index) => ({
+    low: index * width,
+    high: (index + 1) * width,
+    samples: 0,
+    correct: 0,
+  }));
+  for (const sample of samples) {
+    const bin = bins[Math.min(binCount - 1, Math.floor(sample.completionTokens / width))];
+    bin.samples++;
+    if (sample.correct) bin.correct++;
+  }
+  return bins
+    .filter((bin) => bin.samples > 0)
+    .map((bin) => ({
+      low: bin.low,
+      high: bin.high,
+      samples: bin.samples,
+      accuracy: bin.correct / bin.samples,
+    }));
+}
+
+/** Every metric of one benchmark's graded samples (pure; the equivalence is injected). */
+export function computeMetrics(problems: readonly ScoredProblem[], options: MetricOptions): BenchmarkMetrics {
+  const seed = options.seed ?? 0;
+  const withSamples = problems.filter((problem) => problem.samples.length > 0);
+  const scored: Scored[] = withSamples.map((problem) => ({
+    problem,
+    votes: votesOf(problem, options.equivalent),
+    correct: problem.samples.filter((sample) => sample.correct).length,
+  }));
+  const n = scored.length === 0 ? 0 : Math.min(...scored.map(({ problem }) => problem.samples.length));
+  const values = n === 0 ? {} : perProblemValues(scored, n, seed);
+  const samples = withSamples.flatMap((problem) => problem.samples);
+  const lengthsOf = (filter: (correct: boolean) => boolean) =>
+    summarizeLengths(
+      samples.filter((sample) => filter(sample.correct)).map((sample) => sample.completionTokens),
+    );
+  return {
+    problems: problems.length,
+    samples: samples.length,
+    n,
+    errors: problems.reduce((sum, problem) => sum + problem.errors, 0),
+    problemsWithoutSamples: problems.length - withSamples.length,
+    metrics: Object.fromEntries(Object.entries(values).map(([metric, list]) => [metric, mean(list)])),
+    intervals: Object.fromEntries(
+      Object.entries(values).map(([metric, list]) => [
+        metric,
+        bootstrapInterval(list, { iterations: options.bootstrapIterations, seed: seed + 1 }),
+      ]),
+    ),
+    lengths: {
+      all: lengthsOf(() => true),
+      correct: lengthsOf((correct) => correct),
+      incorrect: lengthsOf((correct) => !correct),
+    },
+    truncationRate:
+      samples.length === 0 ? 0 : samples.filter((sample) => sample.truncated).length / samples.length,
+    noAnswerRate:
+      samples.length === 0 ? 0 : samples.filter((sample) => sample.answer === null).length / samples.length,
+    accuracyByLength: lengthBins(scored),
+    bySubject: n === 0 ? {} : groupBy(scored, (problem) => problem.subject, n, seed),
+    byLevel: n === 0 ? {} : groupBy(scored, (problem) => problem.level, n, seed),
+    perProblem: scored.map(({ problem, votes, correct }) => {
+      const prediction = majorityCluster(votes.clusters);
+      return {
+        problemId: problem.problemId,
+        samples: problem.samples.length,
+        correct,
+        errors: problem.errors,
+        prediction: prediction < 0 ? null : problem.samples[votes.clusters.indexOf(prediction)].answer,
+        predictionCorrect: prediction >= 0 && votes.clusterCorrect[prediction],
+      };
+    }),
+  };
+}
