@@ -1,0 +1,111 @@
+import type { Grade, GradeOptions } from "../types.js";
+import type { GradeItem } from "./protocol.js";
+import { WorkerPool, type WorkerPoolStats } from "./worker-pool.js";
+
+export interface GradePoolOptions {
+  /** Worker threads. Default: the machine's available parallelism. */
+  workers?: number;
+  /** Per-grade time limit in seconds (an item's `options.timeout` wins). Default 5. */
+  timeout?: number;
+  /** Heap limit of each worker in MB. Default 512. */
+  maxHeapMb?: number;
+  /** Most items per message to a worker. Default 64. */
+  maxChunk?: number;
+  /** Module and export of the synchronous grader. Default: the verifier's `gradeSync`. */
+  grader?: { moduleUrl: string; exportName: string };
+}
+
+export interface GradeBatchOptions {
+  /** Worker threads; a batch that asks for another count than the shared pool's gets its own pool. */
+  workers?: number;
+  /** Time limit in seconds for items whose options carry none. Default: the pool's (5). */
+  timeout?: number;
+  /** Called as grades arrive, with how many of the batch are done. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** A pool of graders with a hard time limit per grade; `close()` stops its threads. */
+export interface GradePool {
+  /** Worker threads the pool runs at most. */
+  readonly workers: number;
+  grade(gold: string, response: string, options?: GradeOptions): Promise<Grade>;
+  gradeBatch(items: GradeItem[], options?: Omit<GradeBatchOptions, "workers">): Promise<Grade[]>;
+  stats(): WorkerPoolStats;
+  close(): Promise<void>;
+}
+
+/** The verifier's `gradeSync`, loaded by workers from the compiled `.js` or (in tests) the `.ts` source. */
+function defaultGrader(): { moduleUrl: string; exportName: string } {
+  const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  return { moduleUrl: new URL(`../index${extension}`, import.meta.url).href, exportName: "gradeSync" };
+}
+
+function withTimeout(item: GradeItem, timeout: number | undefined): GradeItem {
+  if (timeout === undefined || item.options?.timeout !== undefined) return item;
+  return { ...item, options: { ...item.options, timeout } };
+}
+
+/**
+ * Creates a pool of worker threads grading with the verifier.
+ * @example
+ * const pool = createGradePool({ workers: 2, timeout: 5 });
+ * const grades = await pool.gradeBatch([{ gold: "\\frac12", response: "The answer is \\boxed{0.5}" }]);
+ * await pool.close();
+ */
+export function createGradePool(options: GradePoolOptions = {}): GradePool {
+  const grader = options.grader ?? defaultGrader();
+  const pool = new WorkerPool({ ...options, ...grader });
+  return {
+    workers: pool.size,
+    grade: async (gold, response, gradeOptions) => {
+      const [promise] = pool.submit([{ gold, response, options: gradeOptions }]);
+      return promise;
+    },
+    gradeBatch: async (items, batchOptions = {}) => {
+      if (!Array.isArray(items)) throw new Error("items must be an array of { gold, response, options? }");
+      const timed = items.map((item) => withTimeout(item, batchOptions.timeout));
+      const promises = pool.submit(timed);
+      const onProgress = batchOptions.onProgress;
+      if (onProgress !== undefined) {
+        let done = 0;
+        for (const promise of promises) promise.then(() => onProgress(++done, items.length)).catch(() => {});
+      }
+      return Promise.all(promises);
+    },
+    stats: () => pool.stats(),
+    close: () => pool.close(),
+  };
+}
+
+let sharedPool: GradePool | null = null;
+
+/** The process-wide pool behind `grade` and `gradeBatch`, created on first use; idle, it holds no event loop. */
+function shared(): GradePool {
+  sharedPool ??= createGradePool();
+  return sharedPool;
+}
+
+/** Grades one response in the shared worker pool, within the time limit (`options.timeout`, default 5 s). */
+export function grade(gold: string, response: string, options?: GradeOptions): Promise<Grade> {
+  return shared().grade(gold, response, options);
+}
+
+/** Grades many responses in parallel; grades come back in the order of `items`. */
+export async function gradeBatch(items: GradeItem[], options: GradeBatchOptions = {}): Promise<Grade[]> {
+  const { workers, ...batchOptions } = options;
+  const pool = shared();
+  if (workers === undefined || workers === pool.workers) return pool.gradeBatch(items, batchOptions);
+  const ownPool = createGradePool({ workers });
+  try {
+    return await ownPool.gradeBatch(items, batchOptions);
+  } finally {
+    await ownPool.close();
+  }
+}
+
+/** Stops the shared pool's threads (a later `grade` starts a new one). */
+export async function closeSharedGradePool(): Promise<void> {
+  const pool = sharedPool;
+  sharedPool = null;
+  await pool?.close();
+}
