@@ -83,7 +83,7 @@ export class WorkerPool {
   /** Queues items; each promise settles with the item's grade (never rejects unless the pool fails). */
   submit(items: GradeItem[]): Promise<Grade>[] {
     if (this.closed) throw new Error("grade pool is closed");
-    items.forEach((item, index) => this.checkItem(item, index));
+    for (const [index, item] of items.entries()) this.checkItem(item, index);
     const promises = items.map(
       (item) =>
         new Promise<Grade>((resolve, reject) => {
@@ -168,7 +168,7 @@ export class WorkerPool {
     return new WorkerHandle(setup, this.maxHeapMb, {
       onGrades: (_handle, chunk, offset, grades) => {
         this.startupFailures = 0;
-        grades.forEach((grade, index) => this.settle(chunk.tasks[offset + index], grade));
+        for (const [index, grade] of grades.entries()) this.settle(chunk.tasks[offset + index], grade);
         this.dispatch();
       },
       onFailure: (handle, error) => this.replace(handle, "error", error),
@@ -187,7 +187,8 @@ export class WorkerPool {
     if (running !== null) this.settle(running.task, failedGrade(reason, Date.now() - running.startedAt));
     const requeued = unsettled.filter((task) => task !== running?.task);
     if (handle.completed === 0 && running === null && ++this.startupFailures >= STARTUP_FAILURE_LIMIT) {
-      return this.failEverything(requeued, error);
+      this.failEverything(requeued, error);
+      return;
     }
     this.retries.unshift(...requeued);
     this.counters.replaced++;
