@@ -1,0 +1,17 @@
+export { type Aggregation, aggregations } from "./aggregation.js";
+export { clippedSurrogate } from "./clipped-surrogate.js";
+export { type KlEstimator, klEstimators } from "./kl.js";
+export { K3_LIMIT, LOG_RATIO_LIMIT } from "./numerics.js";
+export { policyLoss, policyLossWithDetached } from "./policy-loss.js";
+export { policyLosses } from "./registry.js";
+export type {
+  AggregationName,
+  ClipOptions,
+  KlEstimatorName,
+  LossInput,
+  LossTerms,
+  PolicyLossBatch,
+  PolicyLossDefinition,
+  PolicyLossOptions,
+  PolicyLossResult,
+} from "./types.js";
