@@ -1,14 +1,97 @@
-"""Command line entry: `python -m boxed_engine --version`."""
+"""`python -m boxed_engine --model DIR [options]`: serve engine protocol v1 on loopback.
+
+When ready, prints one JSON line on stdout: {"event": "ready", "host": ..., "port": ..., "protocol": 1}.
+`python -m boxed_engine --version` prints the version.
+"""
 
 import argparse
+import json
+import os
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
 
-from boxed_engine import __version__
+from boxed_engine import PROTOCOL_VERSION, __version__
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="boxed_engine", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"boxed_engine {__version__}")
+    parser.add_argument("--model", type=Path, help="a local HF causal-LM directory")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dtype", default="float32", choices=["float32", "bfloat16"])
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, ...")
+    parser.add_argument("--lora-rank", type=int, default=0, help="0 = full fine-tuning")
+    parser.add_argument("--lora-alpha", type=float, default=16.0)
+    parser.add_argument("--lora-targets", default="q_proj,v_proj")
+    parser.add_argument("--reference", default="none", choices=["none", "copy"])
+    parser.add_argument("--token", default=None, help="require `Authorization: Bearer TOKEN`")
+    parser.add_argument("--token-budget", type=int, default=16384, help="padded tokens per forward micro-batch")
+    parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = torch's default)")
+    parser.add_argument("--exit-with-parent", action="store_true", help="exit when stdin reaches EOF")
+    arguments = parser.parse_args(argv)
+    if arguments.model is None:
+        parser.error("--model is required")
+    if not (arguments.model / "config.json").exists():
+        parser.error(f"--model: {arguments.model} has no config.json")
+    return arguments
+
+
+def watch_stdin(server) -> None:
+    """Exit when the parent's end of our stdin closes (the parent died or stopped us)."""
+    def watch() -> None:
+        while sys.stdin.buffer.read(4096):
+            pass
+        server.should_exit = True
+        time.sleep(3)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def announce_when_started(server, host: str, port: int) -> None:
+    def wait() -> None:
+        while not server.started:
+            time.sleep(0.01)
+        print(json.dumps({"event": "ready", "host": host, "port": port, "protocol": PROTOCOL_VERSION}), flush=True)
+
+    threading.Thread(target=wait, name="announce", daemon=True).start()
+
+
+def serve(arguments: argparse.Namespace) -> None:
+    import torch
+    import uvicorn
+
+    from boxed_engine.engine import Engine, EngineOptions
+    from boxed_engine.server import create_app
+
+    if arguments.threads > 0:
+        torch.set_num_threads(arguments.threads)
+    options = EngineOptions(
+        model=arguments.model, seed=arguments.seed, dtype=arguments.dtype, device=arguments.device,
+        lora_rank=arguments.lora_rank, lora_alpha=arguments.lora_alpha,
+        lora_targets=tuple(target.strip() for target in arguments.lora_targets.split(",") if target.strip()),
+        reference=arguments.reference, token_budget=arguments.token_budget,
+    )
+    app = create_app(Engine(options), token=arguments.token)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((arguments.host, arguments.port))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    if arguments.exit_with_parent:
+        watch_stdin(server)
+    announce_when_started(server, arguments.host, port)
+    server.run(sockets=[sock])
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="boxed_engine", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"boxed_engine {__version__}")
-    parser.parse_args(argv)
+    arguments = parse_arguments(argv)
+    serve(arguments)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,154 @@
+"""OpenAI-compatible `/v1/models`, `/v1/completions`, `/v1/chat/completions` over the engine's sampler,
+so evaluation and test-time scaling talk to the engine as they talk to vLLM or SGLang."""
+
+import time
+import uuid
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from boxed_engine.batching import check_ids, check_length
+from boxed_engine.engine import Engine
+from boxed_engine.errors import EngineError
+from boxed_engine.openai_schemas import ChatCompletionRequest, CommonCompletionFields, CompletionRequest
+from boxed_engine.sampling import SampledSequence, SamplingOptions
+
+DEFAULT_MAX_TOKENS = 16  # OpenAI's default for /v1/completions
+
+
+class TextTools:
+    """Decoding and chat-template rendering with the model's own tokenizer files."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._chat_tokenizer = None
+
+    def decode(self, ids: list[int]) -> str:
+        return self.engine.tokenizer.decode(ids, skip_special_tokens=True)
+
+    def encode(self, text: str) -> list[int]:
+        return self.engine.tokenizer.encode(text, add_special_tokens=False).ids
+
+    def render_chat(self, messages: list[dict]) -> list[int]:
+        if self._chat_tokenizer is None:
+            from transformers import AutoTokenizer
+
+            self._chat_tokenizer = AutoTokenizer.from_pretrained(self.engine.options.model)
+        if not getattr(self._chat_tokenizer, "chat_template", None):
+            raise EngineError("the model's tokenizer_config.json has no chat_template", param="messages")
+        text = self._chat_tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        return self.encode(text)
+
+    def stop_strings_checker(self, stops: list[str]):
+        def should_stop(_: int, sequence: SampledSequence) -> bool:
+            text = self.decode(sequence.tokens)
+            return any(stop in text for stop in stops)
+
+        return should_stop if stops else None
+
+    def finish(self, sequence: SampledSequence, stops: list[str]) -> tuple[str, str]:
+        """(text, finish_reason): the text is cut before the first stop string."""
+        text = self.decode(sequence.tokens)
+        cut = min((text.find(stop) for stop in stops if stop in text), default=-1)
+        if cut >= 0:
+            return text[:cut], "stop"
+        return text, sequence.stop_reason
+
+
+def stop_list(stop: str | list[str] | None) -> list[str]:
+    stops = [stop] if isinstance(stop, str) else list(stop or [])
+    if len(stops) > 16 or any(not item for item in stops):
+        raise EngineError("stop must be up to 16 non-empty strings", param="stop")
+    return stops
+
+
+def generate(engine: Engine, sampler, tools: TextTools, prompts: list[list[int]], request: CommonCompletionFields,
+             max_tokens: int, top_logprobs: int) -> tuple[list[SampledSequence], list[str]]:
+    for index, prompt in enumerate(prompts):
+        if not prompt:
+            raise EngineError("the prompt is empty", param="prompt")
+        check_ids(prompt, engine.vocab_size, "prompt")
+        check_length(len(prompt) + max_tokens, engine.max_context, "max_tokens" if index == 0 else "prompt")
+    stops = stop_list(request.stop)
+    rows = [prompt for prompt in prompts for _ in range(request.n)]
+    options = SamplingOptions(max_tokens, request.temperature, request.top_p, request.top_k, top_logprobs)
+    sequences = sampler.run(rows, options, request.seed, set(), tools.stop_strings_checker(stops))
+    return sequences, stops
+
+
+def usage(prompts: list[list[int]], n: int, sequences: list[SampledSequence]) -> dict:
+    prompt_tokens = sum(len(prompt) for prompt in prompts)
+    completion_tokens = sum(len(sequence.tokens) for sequence in sequences)
+    return {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens * n + completion_tokens}
+
+
+def completion_prompts(tools: TextTools, prompt) -> list[list[int]]:
+    if isinstance(prompt, str):
+        return [tools.encode(prompt)]
+    if prompt and all(isinstance(item, int) for item in prompt):
+        return [list(prompt)]
+    return [tools.encode(item) if isinstance(item, str) else list(item) for item in prompt]
+
+
+def completion_logprobs(tools: TextTools, sequence: SampledSequence, text: str) -> dict:
+    tokens = [tools.decode([token]) for token in sequence.tokens]
+    offsets, position = [], 0
+    for token in tokens:
+        offsets.append(position)
+        position += len(token)
+    keep = len(tokens)
+    alternatives = [{tools.decode([i]): value for i, value in step} for step in sequence.top_logprobs] or None
+    return {"tokens": tokens[:keep], "token_logprobs": sequence.logprobs[:keep],
+            "top_logprobs": alternatives, "text_offset": offsets}
+
+
+def chat_logprobs(tools: TextTools, sequence: SampledSequence) -> dict:
+    def entry(token: int, logprob: float) -> dict:
+        text = tools.decode([token])
+        return {"token": text, "logprob": logprob, "bytes": list(text.encode("utf-8"))}
+
+    content = []
+    for step, (token, logprob) in enumerate(zip(sequence.tokens, sequence.logprobs, strict=True)):
+        alternatives = sequence.top_logprobs[step] if step < len(sequence.top_logprobs) else []
+        content.append({**entry(token, logprob), "top_logprobs": [entry(i, value) for i, value in alternatives]})
+    return {"content": content}
+
+
+def add_openai_routes(app: FastAPI, engine: Engine, sampler) -> None:
+    tools = TextTools(engine)
+    model_name = engine.options.model.name
+
+    @app.get("/v1/models")
+    def models():
+        return {"object": "list", "data": [{"id": model_name, "object": "model", "created": 0, "owned_by": "boxed"}]}
+
+    @app.post("/v1/completions")
+    def completions(request: CompletionRequest):
+        prompts = completion_prompts(tools, request.prompt)
+        max_tokens = request.max_tokens or DEFAULT_MAX_TOKENS
+        sequences, stops = generate(engine, sampler, tools, prompts, request, max_tokens, request.logprobs or 0)
+        choices = []
+        for index, sequence in enumerate(sequences):
+            text, reason = tools.finish(sequence, stops)
+            logprobs = completion_logprobs(tools, sequence, text) if request.logprobs is not None else None
+            choices.append({"index": index, "text": text, "logprobs": logprobs, "finish_reason": reason})
+        return JSONResponse({"id": f"cmpl-{uuid.uuid4().hex}", "object": "text_completion", "created": int(time.time()),
+                             "model": request.model or model_name, "choices": choices,
+                             "usage": usage(prompts, request.n, sequences)})
+
+    @app.post("/v1/chat/completions")
+    def chat_completions(request: ChatCompletionRequest):
+        prompts = [tools.render_chat([message.model_dump() for message in request.messages])]
+        max_tokens = request.max_completion_tokens or request.max_tokens or (engine.max_context - len(prompts[0]))
+        top = (request.top_logprobs or 0) if request.logprobs else 0
+        sequences, stops = generate(engine, sampler, tools, prompts, request, max_tokens, top)
+        choices = []
+        for index, sequence in enumerate(sequences):
+            text, reason = tools.finish(sequence, stops)
+            choices.append({"index": index, "message": {"role": "assistant", "content": text},
+                            "logprobs": chat_logprobs(tools, sequence) if request.logprobs else None,
+                            "finish_reason": reason})
+        return JSONResponse({"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion",
+                             "created": int(time.time()), "model": request.model or model_name,
+                             "choices": choices, "usage": usage(prompts, request.n, sequences)})

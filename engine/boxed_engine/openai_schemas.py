@@ -1,0 +1,38 @@
+"""Request bodies of the OpenAI-compatible API (the subset boxed uses; unknown fields are rejected)."""
+
+from typing import Literal
+
+from pydantic import Field
+
+from boxed_engine.schemas import Strict
+
+
+class CommonCompletionFields(Strict):
+    model: str | None = None
+    n: int = Field(default=1, ge=1, le=1024)
+    temperature: float = Field(default=1.0, ge=0)
+    top_p: float = Field(default=1.0, gt=0, le=1)
+    top_k: int = Field(default=0, ge=0)  # extension, as vLLM
+    max_tokens: int | None = Field(default=None, ge=1)
+    stop: str | list[str] | None = None
+    seed: int | None = None
+    stream: Literal[False] = False
+    user: str | None = None
+
+
+class CompletionRequest(CommonCompletionFields):
+    prompt: str | list[str] | list[int] | list[list[int]]
+    logprobs: int | None = Field(default=None, ge=0, le=20)
+    echo: Literal[False] = False
+
+
+class ChatMessage(Strict):
+    role: str
+    content: str
+
+
+class ChatCompletionRequest(CommonCompletionFields):
+    messages: list[ChatMessage] = Field(min_length=1)
+    logprobs: bool = False
+    top_logprobs: int | None = Field(default=None, ge=0, le=20)
+    max_completion_tokens: int | None = Field(default=None, ge=1)

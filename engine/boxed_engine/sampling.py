@@ -1,0 +1,108 @@
+"""Batched autoregressive sampling with a KV cache.
+
+All prompts × samples decode together: prompts are left-padded, positions count real tokens only,
+each step feeds one new token per row through the cache. The returned log-probs are the policy's
+own, log softmax(z) before temperature / top-k / top-p. Nucleus (top-p) sampling: Holtzman et al.
+2019, arXiv:1904.09751; top-k: Fan et al. 2018, arXiv:1805.04833.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+from transformers import DynamicCache
+
+
+@dataclass
+class SamplingOptions:
+    max_tokens: int
+    temperature: float = 1.0
+    top_p: float = 1.0
+    top_k: int = 0
+    top_logprobs: int = 0  # how many alternatives to report per step (OpenAI `top_logprobs`)
+
+
+@dataclass
+class SampledSequence:
+    tokens: list[int] = field(default_factory=list)
+    logprobs: list[float] = field(default_factory=list)
+    top_logprobs: list[list[tuple[int, float]]] = field(default_factory=list)
+    stop_reason: str = "length"
+
+
+# Called after each appended token: (row, sequence) → True when the row must stop (OpenAI stop strings).
+StopChecker = Callable[[int, SampledSequence], bool]
+
+
+def filter_logits(logits_B_V: torch.Tensor, options: SamplingOptions) -> torch.Tensor:
+    """Temperature, then top-k (keep the k largest), then top-p (smallest set with mass ≥ p)."""
+    logits_B_V = logits_B_V / options.temperature
+    if options.top_k > 0 and options.top_k < logits_B_V.shape[-1]:
+        kth_B_1 = torch.topk(logits_B_V, options.top_k, dim=-1).values[:, -1:]
+        logits_B_V = logits_B_V.masked_fill(logits_B_V < kth_B_1, float("-inf"))
+    if options.top_p < 1.0:
+        sorted_B_V, order_B_V = torch.sort(logits_B_V, descending=True, dim=-1)
+        probs_B_V = torch.softmax(sorted_B_V, dim=-1)
+        mass_before_B_V = probs_B_V.cumsum(-1) - probs_B_V
+        sorted_B_V = sorted_B_V.masked_fill(mass_before_B_V >= options.top_p, float("-inf"))
+        logits_B_V = torch.full_like(logits_B_V, float("-inf")).scatter(-1, order_B_V, sorted_B_V)
+    return logits_B_V
+
+
+def choose_tokens(logits_B_V: torch.Tensor, options: SamplingOptions, generator: torch.Generator) -> torch.Tensor:
+    if options.temperature == 0:
+        return logits_B_V.argmax(-1)
+    probs_B_V = torch.softmax(filter_logits(logits_B_V, options), dim=-1)
+    return torch.multinomial(probs_B_V.cpu(), 1, generator=generator).squeeze(-1).to(logits_B_V.device)
+
+
+@torch.no_grad()
+def sample_sequences(model: torch.nn.Module, prompts: list[list[int]], options: SamplingOptions, *,
+                     stop_ids: set[int], pad_id: int, generator: torch.Generator, device: torch.device,
+                     stop_checker: StopChecker | None = None) -> list[SampledSequence]:
+    """Samples one continuation per prompt row (repeat a prompt to get several samples)."""
+    width = max(len(prompt) for prompt in prompts)
+    input_ids_B_L = torch.tensor([[pad_id] * (width - len(p)) + p for p in prompts], dtype=torch.long, device=device)
+    mask_B_L = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts], dtype=torch.long, device=device)
+    positions_B_L = (mask_B_L.cumsum(-1) - 1).clamp(min=0)
+    cache = DynamicCache()
+    outputs = model(input_ids=input_ids_B_L, attention_mask=mask_B_L, position_ids=positions_B_L,
+                    cache=cache, use_cache=True, logits_to_keep=1)
+    sequences = [SampledSequence() for _ in prompts]
+    active = [True] * len(prompts)
+    next_positions_B_1 = positions_B_L[:, -1:] + 1
+    for step in range(options.max_tokens):
+        logits_B_V = outputs.logits[:, -1, :].float()
+        log_probs_B_V = torch.log_softmax(logits_B_V, dim=-1)
+        chosen_B = choose_tokens(logits_B_V, options, generator)
+        chosen_logprobs_B = log_probs_B_V.gather(-1, chosen_B.unsqueeze(-1)).squeeze(-1)
+        record_step(sequences, active, chosen_B, chosen_logprobs_B, log_probs_B_V, options, stop_ids, stop_checker)
+        if not any(active) or step == options.max_tokens - 1:
+            break
+        mask_B_L = torch.cat([mask_B_L, torch.ones_like(mask_B_L[:, :1])], dim=-1)
+        outputs = model(input_ids=chosen_B.unsqueeze(-1), attention_mask=mask_B_L, position_ids=next_positions_B_1,
+                        cache=cache, use_cache=True)
+        next_positions_B_1 = next_positions_B_1 + 1
+    return sequences
+
+
+def record_step(sequences: list[SampledSequence], active: list[bool], chosen_B: torch.Tensor,
+                chosen_logprobs_B: torch.Tensor, log_probs_B_V: torch.Tensor, options: SamplingOptions,
+                stop_ids: set[int], stop_checker: StopChecker | None) -> None:
+    """Appends this step's token to every still-active row and marks rows that stop."""
+    tokens = chosen_B.tolist()
+    logprobs = chosen_logprobs_B.tolist()
+    alternatives = None
+    if options.top_logprobs > 0:
+        top = torch.topk(log_probs_B_V, options.top_logprobs, dim=-1)
+        alternatives = list(zip(top.indices.tolist(), top.values.tolist(), strict=True))
+    for row, sequence in enumerate(sequences):
+        if not active[row]:
+            continue
+        sequence.tokens.append(tokens[row])
+        sequence.logprobs.append(logprobs[row])
+        if alternatives is not None:
+            sequence.top_logprobs.append(list(zip(*alternatives[row], strict=True)))
+        if tokens[row] in stop_ids or (stop_checker is not None and stop_checker(row, sequence)):
+            sequence.stop_reason = "stop"
+            active[row] = False

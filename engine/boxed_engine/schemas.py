@@ -1,0 +1,75 @@
+"""Request bodies of engine protocol v1 (docs/engine-protocol.md). Unknown fields and NaN/inf are rejected."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class SamplingParams(Strict):
+    max_tokens: int = Field(ge=1)
+    temperature: float = Field(default=1.0, ge=0)
+    top_p: float = Field(default=1.0, gt=0, le=1)
+    top_k: int = Field(default=0, ge=0)
+    stop_token_ids: list[int] = Field(default_factory=list)
+    seed: int | None = None
+
+
+class SampleRequest(Strict):
+    prompts: list[list[int]] = Field(min_length=1)
+    num_samples: int = Field(default=1, ge=1)
+    sampling_params: SamplingParams
+
+
+class Datum(Strict):
+    tokens: list[int] = Field(min_length=1)
+    target_tokens: list[int] = Field(min_length=1)
+
+
+class WeightedDatum(Datum):
+    weights: list[float] = Field(min_length=1)
+
+
+class LogprobsRequest(Strict):
+    data: list[Datum] = Field(min_length=1)
+    model: Literal["policy", "reference"] = "policy"
+    entropy: bool = False
+
+
+class ForwardBackwardRequest(Strict):
+    data: list[WeightedDatum] = Field(min_length=1)
+    entropy_coef: float = 0.0
+
+
+class ForwardRequest(Strict):
+    data: list[Datum] = Field(min_length=1)
+
+
+class BackwardRequest(Strict):
+    handle: str
+    weights: list[list[float]] = Field(min_length=1)
+    entropy_coef: float = 0.0
+
+
+class AdamParams(Strict):
+    learning_rate: float = Field(ge=0)
+    beta1: float = Field(default=0.9, ge=0, lt=1)
+    beta2: float = Field(default=0.95, ge=0, lt=1)
+    eps: float = Field(default=1e-8, gt=0)
+    weight_decay: float = Field(default=0.0, ge=0)
+
+
+class OptimStepRequest(Strict):
+    adam_params: AdamParams
+    grad_clip_norm: float | None = Field(default=1.0, gt=0)
+
+
+class EmptyRequest(Strict):
+    pass
+
+
+class PathRequest(Strict):
+    path: str = Field(min_length=1)

@@ -1,0 +1,174 @@
+"""FastAPI application serving engine protocol v1 (docs/engine-protocol.md) and the OpenAI-compatible API."""
+
+import threading
+from pathlib import Path
+
+import torch
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from boxed_engine import PROTOCOL_VERSION
+from boxed_engine.batching import check_data, check_ids, check_length, micro_batches
+from boxed_engine.checkpoint import export_model, load_state, save_state
+from boxed_engine.engine import Engine
+from boxed_engine.errors import EngineError
+from boxed_engine.openai_routes import add_openai_routes
+from boxed_engine.sampling import SamplingOptions, sample_sequences
+from boxed_engine.schemas import (
+    BackwardRequest, EmptyRequest, ForwardBackwardRequest, ForwardRequest, LogprobsRequest, OptimStepRequest,
+    PathRequest, SampleRequest,
+)
+from boxed_engine.scoring import score_batch, unpad
+from boxed_engine.training import Trainer
+
+
+def describe_validation(error: RequestValidationError) -> tuple[str, str | None]:
+    """One readable sentence per pydantic error, naming the field."""
+    messages, first_param = [], None
+    for item in error.errors():
+        location = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
+        first_param = first_param or location or None
+        messages.append(f"{location or 'body'}: {item.get('msg')}")
+    return "; ".join(messages), first_param
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(EngineError)
+    async def engine_error(_: Request, error: EngineError) -> JSONResponse:
+        return JSONResponse(error.body(), status_code=error.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
+        message, param = describe_validation(error)
+        return JSONResponse(EngineError(message, param=param).body(), status_code=400)
+
+    @app.exception_handler(Exception)
+    async def internal_error(_: Request, error: Exception) -> JSONResponse:
+        body = EngineError(f"{type(error).__name__}: {error}", status=500, kind="internal_error").body()
+        return JSONResponse(body, status_code=500)
+
+
+def add_auth(app: FastAPI, token: str | None) -> None:
+    if not token:
+        return
+
+    @app.middleware("http")
+    async def require_token(request: Request, call_next):
+        if request.headers.get("authorization") != f"Bearer {token}":
+            body = EngineError("missing or wrong bearer token", status=401, kind="authentication_error").body()
+            return JSONResponse(body, status_code=401)
+        return await call_next(request)
+
+
+class Sampler:
+    """Runs sampling requests one at a time (they share the RNG), beside training calls."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.lock = threading.Lock()
+
+    def run(self, prompts: list[list[int]], options: SamplingOptions, seed: int | None, stop_ids: set[int],
+            stop_checker=None):
+        engine = self.engine
+        generator = torch.Generator().manual_seed(seed) if seed is not None else engine.sampling_generator
+        with self.lock, engine.weights_lock.reading(), engine.autocast():
+            return sample_sequences(engine.model, prompts, options, stop_ids=engine.stop_ids | stop_ids,
+                                    pad_id=engine.pad_id, generator=generator, device=engine.device,
+                                    stop_checker=stop_checker)
+
+
+def sample_route(engine: Engine, sampler: Sampler, request: SampleRequest) -> dict:
+    params = request.sampling_params
+    for index, prompt in enumerate(request.prompts):
+        if not prompt:
+            raise EngineError("a prompt needs at least one token", param=f"prompts[{index}]")
+        check_ids(prompt, engine.vocab_size, f"prompts[{index}]")
+        check_length(len(prompt) + params.max_tokens, engine.max_context, f"prompts[{index}]")
+    check_ids(params.stop_token_ids, engine.vocab_size, "sampling_params.stop_token_ids")
+    rows = [prompt for prompt in request.prompts for _ in range(request.num_samples)]
+    options = SamplingOptions(params.max_tokens, params.temperature, params.top_p, params.top_k)
+    sequences = sampler.run(rows, options, params.seed, set(params.stop_token_ids))
+    samples = [
+        [{"tokens": s.tokens, "logprobs": s.logprobs, "stop_reason": s.stop_reason}
+         for s in sequences[i * request.num_samples:(i + 1) * request.num_samples]]
+        for i in range(len(request.prompts))
+    ]
+    return {"samples": samples}
+
+
+def logprobs_route(engine: Engine, request: LogprobsRequest) -> dict:
+    check_data(request.data, engine.vocab_size, engine.max_context)
+    data = request.data
+    logprobs: list[list[float]] = [[] for _ in data]
+    entropies: list[list[float]] = [[] for _ in data]
+    with torch.no_grad(), engine.scoring_model(request.model) as model, engine.autocast():
+        for group in micro_batches([len(d.tokens) for d in data], engine.options.token_budget):
+            rows = [data[index] for index in group]
+            lengths = [len(row.tokens) for row in rows]
+            logprobs_B_T, entropies_B_T, _ = score_batch(model, [r.tokens for r in rows], [r.target_tokens for r in rows],
+                                                         engine.device, with_entropy=request.entropy)
+            for index, values in zip(group, unpad(logprobs_B_T, lengths), strict=True):
+                logprobs[index] = values
+            if entropies_B_T is not None:
+                for index, values in zip(group, unpad(entropies_B_T, lengths), strict=True):
+                    entropies[index] = values
+    return {"logprobs": logprobs, "entropies": entropies} if request.entropy else {"logprobs": logprobs}
+
+
+def create_app(engine: Engine, token: str | None = None) -> FastAPI:
+    app = FastAPI(title="boxed_engine", version=str(PROTOCOL_VERSION))
+    trainer, sampler = Trainer(engine), Sampler(engine)
+    app.state.engine, app.state.trainer, app.state.sampler = engine, trainer, sampler
+    add_error_handlers(app)
+    add_auth(app, token)
+
+    def training(function):
+        with engine.training_lock:
+            return JSONResponse(function())
+
+    app.get("/health")(lambda: {"status": "ok", "protocol": PROTOCOL_VERSION})
+    app.get("/info")(lambda: engine.info())
+
+    @app.post("/sample")
+    def sample(request: SampleRequest):
+        return JSONResponse(sample_route(engine, sampler, request))
+
+    @app.post("/logprobs")
+    def logprobs(request: LogprobsRequest):
+        return JSONResponse(logprobs_route(engine, request))
+
+    @app.post("/forward_backward")
+    def forward_backward(request: ForwardBackwardRequest):
+        return training(lambda: trainer.forward_backward(request.data, request.entropy_coef))
+
+    @app.post("/forward")
+    def forward(request: ForwardRequest):
+        return training(lambda: trainer.forward(request.data))
+
+    @app.post("/backward")
+    def backward(request: BackwardRequest):
+        return training(lambda: trainer.backward(request.handle, request.weights, request.entropy_coef))
+
+    @app.post("/optim_step")
+    def optim_step(request: OptimStepRequest):
+        return training(lambda: trainer.optim_step(request.adam_params, request.grad_clip_norm))
+
+    @app.post("/zero_grad")
+    def zero_grad(request: EmptyRequest):
+        return training(trainer.zero_grad)
+
+    @app.post("/save_state")
+    def save(request: PathRequest):
+        return training(lambda: save_state(engine, trainer, Path(request.path)))
+
+    @app.post("/load_state")
+    def load(request: PathRequest):
+        return training(lambda: load_state(engine, trainer, Path(request.path)))
+
+    @app.post("/export")
+    def export(request: PathRequest):
+        return training(lambda: export_model(engine, Path(request.path)))
+
+    add_openai_routes(app, engine, sampler)
+    return app

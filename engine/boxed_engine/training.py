@@ -1,0 +1,131 @@
+"""Training primitives: accumulate ∇L for L = −Σ_t w_t·logp_t − c·Σ_{t: w_t≠0} H_t, split forward/backward, AdamW.
+
+No RL logic lives here: the TypeScript loss supplies w_t = −∂loss/∂logp_t (docs/engine-protocol.md).
+"""
+
+import uuid
+from dataclasses import dataclass
+
+import torch
+
+from boxed_engine.batching import check_data, check_weights, micro_batches, pad_right
+from boxed_engine.engine import Engine
+from boxed_engine.errors import EngineError
+from boxed_engine.scoring import score_batch, unpad
+
+MAX_PENDING_FORWARDS = 4
+
+
+@dataclass
+class PendingForward:
+    """Graphs of one `/forward` call, per micro-batch: (indices, logprobs_B_T, entropies_B_T)."""
+
+    groups: list[tuple[list[int], torch.Tensor, torch.Tensor]]
+    lengths: list[int]
+    step: int
+
+
+def weighted_loss(logprobs_B_T: torch.Tensor, entropies_B_T: torch.Tensor | None, weights_B_T: torch.Tensor,
+                  entropy_coef: float) -> torch.Tensor:
+    """L = −Σ w·logp − c·Σ_{w≠0} H (padding has w = 0 and logp = 0)."""
+    loss = -(weights_B_T * logprobs_B_T).sum()
+    if entropy_coef != 0 and entropies_B_T is not None:
+        loss = loss - entropy_coef * (entropies_B_T * (weights_B_T != 0)).sum()
+    return loss
+
+
+class Trainer:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.pending: dict[str, PendingForward] = {}
+
+    def _groups(self, data: list) -> list[list[int]]:
+        return micro_batches([len(datum.tokens) for datum in data], self.engine.options.token_budget)
+
+    def forward_backward(self, data: list, entropy_coef: float) -> dict:
+        engine = self.engine
+        check_data(data, engine.vocab_size, engine.max_context, weighted=True)
+        logprobs: list[list[float]] = [[] for _ in data]
+        total = 0.0
+        with engine.weights_lock.reading(), engine.autocast():
+            for group in self._groups(data):
+                rows = [data[index] for index in group]
+                logprobs_B_T, entropies_B_T, _ = score_batch(engine.model, [r.tokens for r in rows], [r.target_tokens for r in rows],
+                                                             engine.device, with_entropy=entropy_coef != 0)
+                weights_B_T = pad_right([r.weights for r in rows], 0.0, torch.float32).to(engine.device)
+                loss = weighted_loss(logprobs_B_T, entropies_B_T, weights_B_T, entropy_coef)
+                loss.backward()
+                total += float(loss.detach())
+                for index, values in zip(group, unpad(logprobs_B_T, [len(r.tokens) for r in rows]), strict=True):
+                    logprobs[index] = values
+        return {"loss": total, "logprobs": logprobs, "tokens": sum(len(datum.tokens) for datum in data)}
+
+    def forward(self, data: list) -> dict:
+        engine = self.engine
+        check_data(data, engine.vocab_size, engine.max_context)
+        lengths = [len(datum.tokens) for datum in data]
+        logprobs: list[list[float]] = [[] for _ in data]
+        groups = []
+        with engine.weights_lock.reading(), engine.autocast():
+            for group in self._groups(data):
+                rows = [data[index] for index in group]
+                logprobs_B_T, entropies_B_T, _ = score_batch(engine.model, [r.tokens for r in rows], [r.target_tokens for r in rows],
+                                                             engine.device, with_entropy=True)
+                groups.append((group, logprobs_B_T, entropies_B_T))
+                for index, values in zip(group, unpad(logprobs_B_T, [lengths[i] for i in group]), strict=True):
+                    logprobs[index] = values
+        handle = uuid.uuid4().hex
+        while len(self.pending) >= MAX_PENDING_FORWARDS:
+            self.pending.pop(next(iter(self.pending)))
+        self.pending[handle] = PendingForward(groups, lengths, engine.step)
+        return {"handle": handle, "logprobs": logprobs}
+
+    def backward(self, handle: str, weights: list[list[float]], entropy_coef: float) -> dict:
+        pending = self.pending.get(handle)
+        if pending is None:
+            raise EngineError("unknown or expired handle (a handle serves one backward, before the next optim_step)",
+                              status=404, param="handle")
+        if len(weights) != len(pending.lengths):
+            raise EngineError(f"weights has {len(weights)} rows but the forward had {len(pending.lengths)} data", param="weights")
+        for index, row in enumerate(weights):
+            check_weights(row, pending.lengths[index], f"weights[{index}]")
+        del self.pending[handle]
+        total = 0.0
+        for group, logprobs_B_T, entropies_B_T in pending.groups:
+            weights_B_T = pad_right([weights[index] for index in group], 0.0, torch.float32).to(logprobs_B_T.device)
+            loss = weighted_loss(logprobs_B_T, entropies_B_T, weights_B_T, entropy_coef)
+            loss.backward()
+            total += float(loss.detach())
+        return {"loss": total}
+
+    def optim_step(self, adam_params, grad_clip_norm: float | None) -> dict:
+        """AdamW (Loshchilov & Hutter 2017, arXiv:1711.05101) after global-norm clipping
+        (g ← g·min(1, c/‖g‖), Pascanu et al. 2013, arXiv:1211.5063); returns ‖g‖ before clipping."""
+        engine = self.engine
+        parameters = [parameter for _, parameter in engine.trainable_parameters()]
+        optimizer = self.ensure_optimizer()
+        for group in optimizer.param_groups:
+            group.update(lr=adam_params.learning_rate, betas=(adam_params.beta1, adam_params.beta2),
+                         eps=adam_params.eps, weight_decay=adam_params.weight_decay)
+        with engine.weights_lock.writing():
+            norm = torch.nn.utils.clip_grad_norm_(parameters, grad_clip_norm if grad_clip_norm is not None else float("inf"))
+            if not torch.isfinite(norm):
+                optimizer.zero_grad(set_to_none=True)
+                raise EngineError("the gradient norm is not finite; the gradient was discarded and no step taken",
+                                  status=422, param="gradient")
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            engine.step += 1
+        self.pending.clear()  # their graphs refer to the old weights
+        return {"grad_norm": float(norm), "step": engine.step}
+
+    def ensure_optimizer(self) -> torch.optim.AdamW:
+        engine = self.engine
+        if engine.optimizer is None:
+            engine.optimizer = torch.optim.AdamW([parameter for _, parameter in engine.trainable_parameters()], lr=0.0)
+        return engine.optimizer
+
+    def zero_grad(self) -> dict:
+        self.engine.model.zero_grad(set_to_none=True)
+        self.pending.clear()
+        return {}
