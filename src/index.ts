@@ -5,3 +5,5 @@ export * from "./report/index.js";
 export * from "./engine/index.js";
 export * from "./rl/index.js";
 export * from "./eval/index.js";
+export * from "./sample/index.js";
+export * from "./store/index.js";

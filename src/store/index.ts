@@ -1,0 +1,2 @@
+export * from "./config-hash.js";
+export * from "./sample-store.js";
