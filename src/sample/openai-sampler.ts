@@ -13,7 +13,7 @@ import { Semaphore } from "./semaphore.js";
 import type { Sample } from "./types.js";
 
 /** Sampling parameters sent with every request (OpenAI names in camelCase). */
-export interface SamplingParams {
+export interface SamplerParams {
   temperature?: number;
   topP?: number;
   maxTokens?: number;
@@ -31,7 +31,7 @@ export interface OpenAISamplerOptions {
   baseUrls: string[];
   model: string;
   apiKey?: string;
-  params?: SamplingParams;
+  params?: SamplerParams;
   /** Largest number of HTTP requests in flight. Default 32. */
   concurrency?: number;
   /** Retries after the first attempt on 429/5xx/timeouts/disconnects. Default 6. */
@@ -44,7 +44,7 @@ export interface OpenAISamplerOptions {
 }
 
 /** What one call asks for: `n` samples of one prompt, to be numbered from `firstIndex`. */
-export interface SampleRequest {
+export interface SamplerRequest {
   problemId: string;
   prompt: RenderedPrompt;
   n: number;
@@ -53,7 +53,7 @@ export interface SampleRequest {
 
 export interface Sampler {
   /** Samples, calling `onSample` for each as it arrives (persist there); rejects with SampleError if any failed. */
-  sample(request: SampleRequest, onSample?: (sample: Sample) => void): Promise<Sample[]>;
+  sample(request: SamplerRequest, onSample?: (sample: Sample) => void): Promise<Sample[]>;
 }
 
 /**
@@ -84,7 +84,7 @@ export class OpenAISampler implements Sampler {
     this.semaphore = new Semaphore(options.concurrency ?? 32);
   }
 
-  async sample(request: SampleRequest, onSample?: (sample: Sample) => void): Promise<Sample[]> {
+  async sample(request: SamplerRequest, onSample?: (sample: Sample) => void): Promise<Sample[]> {
     if (request.n > 1 && this.acceptsN) {
       try {
         const samples = await this.withRetries(request, request.n, request.firstIndex);
@@ -109,7 +109,7 @@ export class OpenAISampler implements Sampler {
   }
 
   private async singles(
-    request: SampleRequest,
+    request: SamplerRequest,
     firstIndex: number,
     count: number,
     onSample?: (sample: Sample) => void,
@@ -126,7 +126,7 @@ export class OpenAISampler implements Sampler {
     return results.map((result) => (result as PromiseFulfilledResult<Sample>).value);
   }
 
-  private async withRetries(request: SampleRequest, n: number, firstIndex: number): Promise<Sample[]> {
+  private async withRetries(request: SamplerRequest, n: number, firstIndex: number): Promise<Sample[]> {
     const maxRetries = this.options.maxRetries ?? 6;
     for (let attempt = 0; ; attempt++) {
       const client = this.clients[this.nextClient++ % this.clients.length];
