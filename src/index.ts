@@ -7,3 +7,4 @@ export * from "./rl/index.js";
 export * from "./eval/index.js";
 export * from "./sample/index.js";
 export * from "./store/index.js";
+export * from "./verify/index.js";

@@ -1,0 +1,116 @@
+/**
+ * Scalar comparison through the CAS (`@cortex-js/compute-engine` 0.140, LaTeX → MathJSON).
+ * The engine is created lazily on first need, so importing `src/verify` stays cheap.
+ *
+ * Strategy for two scalars a (gold) and b (predicted):
+ *  1. either does not parse (an `Error` node) → unparseable;
+ *  2. no free variables on either side → numeric values (real and imaginary parts) compared with
+ *     the relative tolerance 10^-precision;
+ *  3. a and b structurally the same, or simplify(a − b) = 0 → equal;
+ *  4. otherwise numeric evaluation at seeded pseudo-random points (the Schwartz–Zippel idea,
+ *     Schwartz 1980, doi:10.1145/322217.322225): equal when a and b agree to 1e-6 relative at
+ *     every one of up to 6 points where both are finite, and at least 3 such points exist.
+ */
+import { type BoxedExpression, ComputeEngine } from "@cortex-js/compute-engine";
+import { closeEnough } from "./exact-number.js";
+
+let engine: ComputeEngine | null = null;
+const parseCache = new Map<string, BoxedExpression>();
+const PARSE_CACHE_LIMIT = 5000;
+
+function computeEngine(): ComputeEngine {
+  if (!engine) engine = new ComputeEngine();
+  return engine;
+}
+
+export function parseLatex(latex: string): BoxedExpression {
+  const cached = parseCache.get(latex);
+  if (cached) return cached;
+  const expression = computeEngine().parse(latex);
+  if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
+  parseCache.set(latex, expression);
+  return expression;
+}
+
+export type CasVerdict = "equal" | "different" | "unparseable";
+
+const POINT_COUNT = 6;
+const REQUIRED_POINTS = 3;
+const POINT_TOLERANCE = 6;
+
+/** Deterministic points in [0.3, 2.3): a fixed linear congruential sequence (seed 12345). */
+function samplePoints(count: number): number[] {
+  const points: number[] = [];
+  let state = 12345;
+  for (let index = 0; index < count; index++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    points.push(0.3 + (2 * state) / 2147483648);
+  }
+  return points;
+}
+const POINTS = samplePoints(POINT_COUNT * 8);
+
+function numericValue(expression: BoxedExpression): { real: number; imaginary: number } | null {
+  const value = expression.N();
+  const real = value.re;
+  const imaginary = value.im;
+  if (typeof real !== "number" || Number.isNaN(real)) return null;
+  return { real, imaginary: typeof imaginary === "number" && !Number.isNaN(imaginary) ? imaginary : 0 };
+}
+
+function numericallyClose(
+  first: BoxedExpression,
+  second: BoxedExpression,
+  precision: number,
+): boolean | null {
+  const firstValue = numericValue(first);
+  const secondValue = numericValue(second);
+  if (!firstValue || !secondValue) return null;
+  return (
+    closeEnough(secondValue.real, firstValue.real, precision) &&
+    closeEnough(secondValue.imaginary, firstValue.imaginary, precision)
+  );
+}
+
+function agreeAtRandomPoints(first: BoxedExpression, second: BoxedExpression, variables: string[]): boolean {
+  let agreeing = 0;
+  for (let attempt = 0; attempt < POINT_COUNT; attempt++) {
+    const assignment: Record<string, number> = {};
+    variables.forEach((variable, index) => {
+      assignment[variable] = POINTS[(attempt * variables.length + index) % POINTS.length];
+    });
+    const verdict = numericallyClose(first.subs(assignment), second.subs(assignment), POINT_TOLERANCE);
+    if (verdict === false) return false;
+    if (verdict === true) agreeing++;
+  }
+  return agreeing >= REQUIRED_POINTS;
+}
+
+/** With `strict: false`, a lone differing variable on each side is renamed to match (`f(x)` vs `f(y)`). */
+function renameLoneVariable(gold: BoxedExpression, predicted: BoxedExpression): BoxedExpression {
+  const goldOnly = gold.freeVariables.filter((name) => !predicted.freeVariables.includes(name));
+  const predictedOnly = predicted.freeVariables.filter((name) => !gold.freeVariables.includes(name));
+  if (goldOnly.length !== 1 || predictedOnly.length !== 1) return predicted;
+  return predicted.subs({ [predictedOnly[0]]: computeEngine().symbol(goldOnly[0]) });
+}
+
+export function compareWithCas(
+  goldLatex: string,
+  predictedLatex: string,
+  options: { precision: number; strict: boolean },
+): CasVerdict {
+  const gold = parseLatex(goldLatex);
+  let predicted = parseLatex(predictedLatex);
+  if (!gold.isValid || !predicted.isValid) return "unparseable";
+  if (!options.strict) predicted = renameLoneVariable(gold, predicted);
+  const variables = [...new Set([...gold.freeVariables, ...predicted.freeVariables])];
+  if (variables.length === 0) {
+    const close = numericallyClose(gold, predicted, options.precision);
+    if (close !== null) return close ? "equal" : "different";
+  }
+  if (gold.isSame(predicted)) return "equal";
+  if (variables.length === 0) return "different";
+  const difference = gold.sub(predicted).simplify();
+  if (difference.is(0)) return "equal";
+  return agreeAtRandomPoints(gold, predicted, variables) ? "equal" : "different";
+}

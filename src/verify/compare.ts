@@ -1,0 +1,193 @@
+/**
+ * Comparison of two structured answers (gold first, predicted second). Pure; returns a verdict so
+ * the caller can tell "not equal" from "could not be read".
+ */
+import { type AnswerValue, isLabel, parseAnswerValue } from "./answer-value.js";
+import { compareWithCas } from "./cas.js";
+import { numbersEqual, parseExactNumber } from "./exact-number.js";
+import { casRefusal } from "./guard.js";
+
+export interface CompareOptions {
+  precision: number;
+  strict: boolean;
+  allowSetRelationComparison: boolean;
+}
+
+export type Verdict = "equal" | "different" | "unparseable";
+
+const equalIf = (condition: boolean): Verdict => (condition ? "equal" : "different");
+
+/** Word answers (`Evelyn`, `\text{Even}`, a choice letter) compare case-insensitively, spaces ignored. */
+function wordKey(latex: string): string | null {
+  const bare = latex.replace(/\s/g, "");
+  if (/^[A-Za-z]{2,}$/.test(bare)) return bare.toLowerCase();
+  const choice = /^\(([A-Z])\)$/.exec(bare);
+  return choice ? choice[1].toLowerCase() : null;
+}
+
+export function compareScalars(gold: string, predicted: string, options: CompareOptions): Verdict {
+  if (gold === predicted) return "equal";
+  const goldNumber = parseExactNumber(gold);
+  const predictedNumber = parseExactNumber(predicted);
+  if (goldNumber && predictedNumber)
+    return equalIf(numbersEqual(goldNumber, predictedNumber, options.precision));
+  const goldWord = wordKey(gold);
+  const predictedWord = wordKey(predicted);
+  if (goldWord !== null || predictedWord !== null) {
+    if (goldWord === predictedWord) return "equal";
+    if (goldWord !== null && predictedWord !== null) return "different";
+  }
+  if (casRefusal(gold) || casRefusal(predicted))
+    return equalIf(gold.replace(/\s/g, "") === predicted.replace(/\s/g, ""));
+  const stripPercent = (text: string) => text.replace(/\\%$/, "");
+  const verdict = compareWithCas(stripPercent(gold), stripPercent(predicted), options);
+  if (verdict === "unparseable" && gold.replace(/\s/g, "") === predicted.replace(/\s/g, "")) return "equal";
+  return verdict;
+}
+
+/** Greedy one-to-one matching of unordered items; equal when every item finds a distinct partner. */
+function compareUnordered(gold: AnswerValue[], predicted: AnswerValue[], options: CompareOptions): Verdict {
+  if (gold.length !== predicted.length) return "different";
+  const used = new Array<boolean>(predicted.length).fill(false);
+  for (const item of gold) {
+    const partner = predicted.findIndex(
+      (candidate, index) => !used[index] && compareValues(item, candidate, options) === "equal",
+    );
+    if (partner < 0) return "different";
+    used[partner] = true;
+  }
+  return "equal";
+}
+
+function compareOrdered(gold: AnswerValue[], predicted: AnswerValue[], options: CompareOptions): Verdict {
+  if (gold.length !== predicted.length) return "different";
+  return equalIf(gold.every((item, index) => compareValues(item, predicted[index], options) === "equal"));
+}
+
+/** `x ≥ 5` as the interval [5, ∞) (only with allowSetRelationComparison). */
+function relationAsInterval(value: AnswerValue): AnswerValue | null {
+  if (
+    value.kind !== "relation" ||
+    !isLabel(value.left) ||
+    value.operator === "=" ||
+    value.operator === "\\in"
+  )
+    return null;
+  const bound = parseAnswerValue(value.right);
+  const infinity = (sign: string): AnswerValue => ({ kind: "scalar", latex: `${sign}\\infty` });
+  const closed = value.operator === "\\le" || value.operator === "\\ge";
+  if (value.operator === "<" || value.operator === "\\le")
+    return { kind: "interval", lower: infinity("-"), upper: bound, lowerClosed: false, upperClosed: closed };
+  if (value.operator === ">" || value.operator === "\\ge")
+    return { kind: "interval", lower: bound, upper: infinity(""), lowerClosed: closed, upperClosed: false };
+  return null;
+}
+
+/** `x < 1` and `-x > -1` both become `x - 1 < 0`; = and ≠ keep both signs of the difference. */
+function relationsEqual(gold: AnswerValue, predicted: AnswerValue, options: CompareOptions): Verdict {
+  if (gold.kind !== "relation" || predicted.kind !== "relation") return "different";
+  const flip: Record<string, string> = { ">": "<", "\\ge": "\\le" };
+  const canonical = (relation: typeof gold) =>
+    flip[relation.operator]
+      ? { operator: flip[relation.operator], difference: `(${relation.right})-(${relation.left})` }
+      : { operator: relation.operator, difference: `(${relation.left})-(${relation.right})` };
+  const first = canonical(gold);
+  const second = canonical(predicted);
+  if (first.operator !== second.operator) return "different";
+  if (gold.operator === predicted.operator) {
+    const sameSides =
+      compareValues(parseAnswerValue(gold.left), parseAnswerValue(predicted.left), options) === "equal" &&
+      compareValues(parseAnswerValue(gold.right), parseAnswerValue(predicted.right), options) === "equal";
+    if (sameSides) return "equal";
+  }
+  if (first.operator === "\\in") return "different";
+  if (compareScalars(first.difference, second.difference, options) === "equal") return "equal";
+  if (first.operator === "=" || first.operator === "\\ne")
+    return compareScalars(first.difference, `-(${second.difference})`, options);
+  return "different";
+}
+
+/** A relation whose left side only names the answer (`x = 3`, `f(x) = …`, `x \in [a,b]`) stands for its right side. */
+function namedValue(value: AnswerValue): AnswerValue | null {
+  if (value.kind !== "relation" || (value.operator !== "=" && value.operator !== "\\in")) return null;
+  if (isLabel(value.left)) return parseAnswerValue(value.right);
+  if (value.operator === "=" && isLabel(value.right)) return parseAnswerValue(value.left);
+  return null;
+}
+
+function compareMixed(gold: AnswerValue, predicted: AnswerValue, options: CompareOptions): Verdict {
+  const goldNamed = namedValue(gold);
+  const predictedNamed = namedValue(predicted);
+  if (goldNamed && predicted.kind !== "relation") return compareValues(goldNamed, predicted, options);
+  if (predictedNamed && gold.kind !== "relation") return compareValues(gold, predictedNamed, options);
+  if (gold.kind === "relation" && predicted.kind === "relation") {
+    const verdict = relationsEqual(gold, predicted, options);
+    if (verdict === "equal" || !goldNamed || !predictedNamed) return verdict;
+    return options.strict && gold.left.replace(/\s/g, "") !== predicted.left.replace(/\s/g, "")
+      ? "different"
+      : compareValues(goldNamed, predictedNamed, options);
+  }
+  if (options.allowSetRelationComparison) {
+    const goldInterval = relationAsInterval(gold);
+    const predictedInterval = relationAsInterval(predicted);
+    if (goldInterval || predictedInterval)
+      return compareValues(goldInterval ?? gold, predictedInterval ?? predicted, options);
+  }
+  return "different";
+}
+
+function single(value: AnswerValue): AnswerValue | null {
+  if (
+    (value.kind === "set" || value.kind === "union") &&
+    (value.kind === "set" ? value.items : value.parts).length === 1
+  )
+    return value.kind === "set" ? value.items[0] : value.parts[0];
+  return null;
+}
+
+export function compareValues(gold: AnswerValue, predicted: AnswerValue, options: CompareOptions): Verdict {
+  if (gold.kind === "relation" || predicted.kind === "relation")
+    return compareMixed(gold, predicted, options);
+  const goldSingle = single(gold);
+  const predictedSingle = single(predicted);
+  if (goldSingle || predictedSingle)
+    return compareValues(goldSingle ?? gold, predictedSingle ?? predicted, options);
+  if (gold.kind === "scalar" && predicted.kind === "scalar")
+    return compareScalars(gold.latex, predicted.latex, options);
+  if (gold.kind === "set" && predicted.kind === "set")
+    return compareUnordered(gold.items, predicted.items, options);
+  if (gold.kind === "union" && predicted.kind === "union")
+    return compareUnordered(gold.parts, predicted.parts, options);
+  if (gold.kind === "tuple" && predicted.kind === "tuple")
+    return compareOrdered(gold.items, predicted.items, options);
+  if (gold.kind === "matrix" && predicted.kind === "matrix") {
+    if (gold.rows.length !== predicted.rows.length) return "different";
+    return equalIf(
+      gold.rows.every((row, index) => compareOrdered(row, predicted.rows[index], options) === "equal"),
+    );
+  }
+  const asInterval = (value: AnswerValue): AnswerValue | null =>
+    value.kind === "interval"
+      ? value
+      : value.kind === "tuple" && value.items.length === 2
+        ? {
+            kind: "interval",
+            lower: value.items[0],
+            upper: value.items[1],
+            lowerClosed: false,
+            upperClosed: false,
+          }
+        : null;
+  const goldInterval = asInterval(gold);
+  const predictedInterval = asInterval(predicted);
+  if (goldInterval?.kind === "interval" && predictedInterval?.kind === "interval") {
+    if (goldInterval.lowerClosed !== predictedInterval.lowerClosed) return "different";
+    if (goldInterval.upperClosed !== predictedInterval.upperClosed) return "different";
+    return compareOrdered(
+      [goldInterval.lower, goldInterval.upper],
+      [predictedInterval.lower, predictedInterval.upper],
+      options,
+    );
+  }
+  return "different";
+}

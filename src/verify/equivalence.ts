@@ -1,0 +1,46 @@
+/**
+ * `areEquivalent(gold, predicted)` for two already-extracted answers. Comparison strategy:
+ *  1. normalize both (`normalize.ts`); identical strings are equal;
+ *  2. read both into structured values (`answer-value.ts`): lists, sets, tuples, intervals, unions,
+ *     matrices, relations, scalars;
+ *  3. compare structurally (`compare.ts`): sets unordered, tuples ordered, intervals by endpoints and
+ *     closedness, relations by sides or by their normalized difference, `x = v` against a bare v;
+ *  4. scalars: exact BigInt rationals first (integers, decimals, fractions, percents, no CAS), then
+ *     word answers, then the guarded CAS (`cas.ts`), and identical text as the last resort.
+ */
+import { parseAnswerValue } from "./answer-value.js";
+import { type CompareOptions, compareValues, type Verdict } from "./compare.js";
+import { normalizeAnswer } from "./normalize.js";
+import type { GradeOptions } from "./types.js";
+
+/** Longest answer (characters) compared structurally; longer ones compare as normalized text only. */
+const MAX_ANSWER_LENGTH = 5000;
+
+export function resolveCompareOptions(options: GradeOptions = {}): CompareOptions {
+  const precision = options.precision ?? 6;
+  if (!Number.isInteger(precision) || precision < 0 || precision > 15)
+    throw new RangeError(`options.precision must be an integer in [0, 15], got ${precision}`);
+  return {
+    precision,
+    strict: options.strict ?? true,
+    allowSetRelationComparison: options.allowSetRelationComparison ?? false,
+  };
+}
+
+/** The verdict on two extracted answers, telling "different" from "could not be read". */
+export function compareAnswers(gold: string, predicted: string, options: GradeOptions = {}): Verdict {
+  const resolved = resolveCompareOptions(options);
+  const goldNormal = normalizeAnswer(gold);
+  const predictedNormal = normalizeAnswer(predicted);
+  if (goldNormal === predictedNormal) return "equal";
+  if (goldNormal === "" || predictedNormal === "") return "different";
+  if (goldNormal.length > MAX_ANSWER_LENGTH || predictedNormal.length > MAX_ANSWER_LENGTH) return "different";
+  return compareValues(parseAnswerValue(goldNormal), parseAnswerValue(predictedNormal), resolved);
+}
+
+/** Whether two already-extracted answers (gold first, predicted second) are mathematically equivalent. */
+export function areEquivalent(gold: string, predicted: string, options: GradeOptions = {}): boolean {
+  if (typeof gold !== "string") throw new TypeError("areEquivalent: gold must be a string");
+  if (typeof predicted !== "string") throw new TypeError("areEquivalent: predicted must be a string");
+  return compareAnswers(gold, predicted, options) === "equal";
+}

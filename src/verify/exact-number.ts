@@ -1,0 +1,109 @@
+/**
+ * The fast exact path: integers, decimals, fractions and percents as BigInt rationals, compared
+ * without the CAS. Exact comparison first is what keeps `1000000!`-sized integers and near-equal
+ * rationals from being called equal by a floating-point tolerance.
+ */
+
+/** numerator / denominator, denominator > 0, not necessarily reduced. */
+export interface Rational {
+  numerator: bigint;
+  denominator: bigint;
+  /** True when written with a decimal point (its value may be a rounding of the intended one). */
+  inexact: boolean;
+  /** True when the answer carried a percent sign; the value is the bare number (28 for `28\%`). */
+  percent: boolean;
+}
+
+/** Longest digit string accepted on the fast path; longer numbers go to the guarded comparison. */
+const MAX_DIGITS = 400;
+
+const DECIMAL = /^([+-])?(\d*)(?:\.(\d+))?$/;
+
+function parseDecimal(text: string): Rational | null {
+  const match = DECIMAL.exec(text);
+  if (!match || (match[2] === "" && match[3] === undefined)) return null;
+  if (text.length > MAX_DIGITS) return null;
+  const fraction = match[3] ?? "";
+  const sign = match[1] === "-" ? -1n : 1n;
+  const numerator = sign * BigInt((match[2] || "0") + fraction);
+  return {
+    numerator,
+    denominator: 10n ** BigInt(fraction.length),
+    inexact: fraction.length > 0,
+    percent: false,
+  };
+}
+
+const LATEX_FRACTION = /^([+-])?\\frac\{([^{}]+)\}\{([^{}]+)\}$/;
+
+/** Parses `-3`, `0.25`, `.4`, `3/4`, `\frac{3}{4}`, `-\frac{3}{4}`, `28\%`; anything else is null. */
+export function parseExactNumber(text: string): Rational | null {
+  let body = text.replace(/\s+/g, "");
+  let percent = false;
+  if (body.endsWith("\\%")) {
+    percent = true;
+    body = body.slice(0, -2);
+  }
+  let result: Rational | null = null;
+  const latex = LATEX_FRACTION.exec(body);
+  if (latex) result = divide(parseDecimal(latex[2]), parseDecimal(latex[3]), latex[1] === "-");
+  else if (/^[+-]?[\d.]+\/[+-]?[\d.]+$/.test(body)) {
+    const [top, bottom] = body.split("/");
+    result = divide(parseDecimal(top), parseDecimal(bottom), false);
+  } else result = parseDecimal(body);
+  return result ? { ...result, percent } : null;
+}
+
+function divide(top: Rational | null, bottom: Rational | null, negate: boolean): Rational | null {
+  if (!top || !bottom || bottom.numerator === 0n) return null;
+  let numerator = top.numerator * bottom.denominator * (negate ? -1n : 1n);
+  let denominator = top.denominator * bottom.numerator;
+  if (denominator < 0n) {
+    numerator = -numerator;
+    denominator = -denominator;
+  }
+  return { numerator, denominator, inexact: top.inexact || bottom.inexact, percent: false };
+}
+
+/** Exact equality of two rationals by cross-multiplication. */
+export function rationalsEqual(first: Rational, second: Rational): boolean {
+  return first.numerator * second.denominator === second.numerator * first.denominator;
+}
+
+export function rationalToNumber(value: Rational): number {
+  return Number(value.numerator) / Number(value.denominator);
+}
+
+/** value / 100, for reading `28\%` as `0.28`. */
+export function fromPercent(value: Rational): Rational {
+  return { ...value, denominator: value.denominator * 100n, percent: false };
+}
+
+/**
+ * Float comparison with relative tolerance 10^-precision: |a − b| ≤ 10^-precision · max(1, |b|).
+ * Matches Math-Verify's default `float_rounding=6` on the cases it tests (e.g. 1/12 vs 0.0833333333).
+ */
+export function closeEnough(first: number, second: number, precision: number): boolean {
+  if (!Number.isFinite(first) || !Number.isFinite(second)) return first === second;
+  return Math.abs(first - second) <= 10 ** -precision * Math.max(1, Math.abs(second));
+}
+
+/**
+ * Equality of two numbers written on the fast path. Two integers or two exact fractions compare
+ * exactly; when either was written as a decimal, they compare with the relative tolerance.
+ * A percent on one side only accepts either reading (`198\%` vs `198`, `10\%` vs `0.1`).
+ */
+export function numbersEqual(gold: Rational, predicted: Rational, precision: number): boolean {
+  const readings = (value: Rational) => (value.percent ? [value, fromPercent(value)] : [value]);
+  for (const first of readings(gold)) {
+    for (const second of readings(predicted)) {
+      if (rationalsEqual(first, second)) return true;
+      if (
+        (first.inexact || second.inexact) &&
+        closeEnough(rationalToNumber(second), rationalToNumber(first), precision)
+      )
+        return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,213 @@
+/**
+ * Answer extraction from free-form model output, gold solutions and plain strings. Pure.
+ *
+ * Rules, in priority order (the first that finds something wins; `ruleFired` names it):
+ *  0. text inside `<think>…</think>` is ignored when text follows the last `</think>`;
+ *  1. `boxed` — the last `\boxed{…}` / `\fbox{…}` / `\boxed 5`; consecutive boxes joined only by short
+ *     connective text (`and`, `,`, `\quad`, a word or two) are combined into a list (`boxed_multiple`);
+ *  2. `final_answer_phrase` — "final answer is …", "the answer is …", "Final Answer: …";
+ *  3. `answer_colon` — "answer: …";
+ *  4. `last_math` — the last `$…$`, `$$…$$`, `\(…\)` or `\[…\]` (needs match type `latex`);
+ *  5. `whole_text` — the whole string when it is short and reads as math rather than prose;
+ *  6. `multiple_choice` — a lone choice letter `(B)` at the end of prose;
+ *  7. `last_number` — the last number in the text (needs match type `expr`).
+ */
+import { findClosingBrace } from "./latex-scan.js";
+
+export type MatchType = "latex" | "expr";
+export interface ExtractOptions {
+  matchTypes?: MatchType[];
+}
+export interface Extraction {
+  answer: string | null;
+  ruleFired: string | null;
+}
+
+const BOX_COMMANDS = ["\\boxed", "\\fbox"];
+/** Longest connective text (after removing LaTeX spacing) allowed between boxes that form one answer. */
+const MAX_CONNECTIVE_WORDS = 3;
+
+interface Box {
+  start: number;
+  end: number;
+  content: string;
+}
+
+/** All `\boxed{…}` / `\fbox{…}` / `\boxed 5` occurrences, in order. Unbalanced boxes are skipped. */
+export function findBoxes(text: string): Box[] {
+  const boxes: Box[] = [];
+  for (const command of BOX_COMMANDS) {
+    let from = 0;
+    for (;;) {
+      const start = text.indexOf(command, from);
+      if (start < 0) break;
+      from = start + command.length;
+      let cursor = from;
+      while (text[cursor] === " ") cursor++;
+      if (text[cursor] === "{") {
+        const close = findClosingBrace(text, cursor);
+        if (close < 0) continue;
+        boxes.push({ start, end: close + 1, content: text.slice(cursor + 1, close) });
+        from = close + 1;
+      } else if (cursor > from) {
+        const token = /^[^\s$]+/.exec(text.slice(cursor, cursor + 100));
+        if (token) boxes.push({ start, end: cursor + token[0].length, content: token[0] });
+      }
+    }
+  }
+  return boxes.sort((first, second) => first.start - second.start);
+}
+
+function isConnective(between: string): boolean {
+  const cleaned = between
+    .replace(/\\(?:quad|qquad|text|textbf|mathrm|,|;|!| )/g, " ")
+    .replace(/[{}$,;.:()\\[\]]/g, " ")
+    .trim();
+  if (cleaned === "") return true;
+  return cleaned.split(/\s+/).length <= MAX_CONNECTIVE_WORDS && cleaned.length <= 30;
+}
+
+function extractBoxed(text: string): Extraction | null {
+  const boxes = findBoxes(text).filter((box) => box.content.trim() !== "");
+  if (boxes.length === 0) return null;
+  const chosen = [boxes[boxes.length - 1]];
+  for (let index = boxes.length - 2; index >= 0; index--) {
+    const between = text.slice(boxes[index].end, chosen[0].start);
+    if (!isConnective(between)) break;
+    chosen.unshift(boxes[index]);
+  }
+  const distinct = [...new Set(chosen.map((box) => box.content.trim()))];
+  if (distinct.length === 1) return { answer: distinct[0], ruleFired: "boxed" };
+  return { answer: distinct.join(", "), ruleFired: "boxed_multiple" };
+}
+
+/** Drops reasoning inside `<think>…</think>` when an answer part follows it. */
+function stripThinking(text: string): string {
+  const close = text.lastIndexOf("</think>");
+  if (close < 0) return text;
+  const after = text.slice(close + "</think>".length);
+  return after.trim() === "" ? text : after;
+}
+
+const PHRASE_PATTERNS: [string, RegExp][] = [
+  ["final_answer_phrase", /(?:final answer(?: is)?|the answer is|answer is)\s*:?\s*/gi],
+  ["answer_colon", /answer\s*:\s*/gi],
+];
+
+/**
+ * The answer text after a phrase: a box, else the sentence itself when it reads as math, else the
+ * later of its last math span and its last number outside math (`… of $f(x)$ is 19.` → 19).
+ */
+function phraseTail(tail: string, matchTypes: MatchType[]): string | null {
+  const boxed = extractBoxed(tail);
+  if (boxed) return boxed.answer;
+  const sentence = tail
+    .split(/\n|\.\s|I hope|<\|/)[0]
+    .replace(/[.\s]+$/, "")
+    .trim();
+  if (sentence === "") return null;
+  const onlyMath = /^\$+([^$]+)\$+$/.exec(sentence);
+  if (onlyMath) return onlyMath[1].trim();
+  if (looksLikeMath(sentence)) return sentence;
+  const math = matchTypes.includes("latex") ? lastMathSpan(sentence) : null;
+  const prose = sentence.replace(MATH_SPANS, (span) => " ".repeat(span.length));
+  const numbers = [...prose.matchAll(NUMBER_PATTERN)];
+  const number = numbers.length > 0 ? numbers[numbers.length - 1] : null;
+  if (number && (!math || (number.index ?? 0) > math.end)) return readNumber(number[0]);
+  return math ? math.content : sentence;
+}
+
+function extractPhrase(text: string, matchTypes: MatchType[]): Extraction | null {
+  for (const [rule, pattern] of PHRASE_PATTERNS) {
+    const matches = [...text.matchAll(pattern)];
+    if (matches.length === 0) continue;
+    const last = matches[matches.length - 1];
+    const answer = phraseTail(text.slice((last.index ?? 0) + last[0].length), matchTypes);
+    if (answer) return { answer, ruleFired: rule };
+  }
+  return null;
+}
+
+const MATH_SPANS = /\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([^\n]+?)\\\)|\$([^$\n]+?)\$/g;
+
+interface MathSpan {
+  start: number;
+  end: number;
+  content: string;
+}
+
+/**
+ * The last inline/display math span; spans joined only by connective text (`$1$ and $2$`,
+ * `$21,16$ or $11$`) are combined into one list.
+ */
+export function lastMathSpan(text: string): MathSpan | null {
+  const spans: MathSpan[] = [];
+  for (const match of text.matchAll(MATH_SPANS)) {
+    const content = (match[1] ?? match[2] ?? match[3] ?? match[4] ?? "").trim();
+    if (content !== "")
+      spans.push({ start: match.index ?? 0, end: (match.index ?? 0) + match[0].length, content });
+  }
+  if (spans.length === 0) return null;
+  const chosen = [spans[spans.length - 1]];
+  for (let index = spans.length - 2; index >= 0; index--) {
+    const between = text.slice(spans[index].end, chosen[0].start);
+    if (!/\b(?:and|or)\b/.test(between) || !isConnective(between)) break;
+    chosen.unshift(spans[index]);
+  }
+  const last = chosen[chosen.length - 1];
+  return { start: chosen[0].start, end: last.end, content: chosen.map((span) => span.content).join(", ") };
+}
+
+/** Words outside LaTeX commands that are allowed in a "whole text" answer (units, connectives). */
+const ALLOWED_WORDS = /^(?:and|or|pct|percent|degrees?|cm|mm|km|m|inches|feet|units?|sq|dollars?|cents?)$/i;
+
+function looksLikeMath(text: string): boolean {
+  if (text.length > 300 || text.includes("\n\n")) return false;
+  const outsideText = text.replace(/\\(?:text|mbox|textbf|mathrm|textnormal|operatorname)\{[^{}]*\}/g, " ");
+  const words = outsideText.replace(/\\[a-zA-Z]+/g, " ").match(/[a-zA-Z]{3,}/g) ?? [];
+  return words.every((word) => ALLOWED_WORDS.test(word));
+}
+
+const NUMBER_PATTERN: RegExp =
+  /-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)|\d+(?:[.,]\d+)?|\.\d+)/g;
+
+/** A number from prose: thousands separators removed, a decimal comma read as a point (`2,74`, `0,111`). */
+function readNumber(number: string): string {
+  if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(number) && !/^-?0,/.test(number))
+    number = number.replace(/,/g, "");
+  return number.replace(/ /g, "").replace(",", ".");
+}
+
+function extractLastNumber(text: string): Extraction | null {
+  const matches = text.match(NUMBER_PATTERN);
+  if (!matches) return null;
+  return { answer: readNumber(matches[matches.length - 1]), ruleFired: "last_number" };
+}
+
+const CHOICE_PATTERN = /(?:^|[\s(])\(?([A-E])\)(?=[\s.]*$)/;
+
+export function extractAnswer(text: string, options: ExtractOptions = {}): Extraction {
+  if (typeof text !== "string") throw new TypeError("extractAnswer: text must be a string");
+  const matchTypes = options.matchTypes ?? ["latex", "expr"];
+  const body = stripThinking(text).trim();
+  if (body === "") return { answer: null, ruleFired: null };
+  const boxed = extractBoxed(body);
+  if (boxed) return boxed;
+  const phrase = extractPhrase(body, matchTypes);
+  if (phrase) return phrase;
+  if (matchTypes.includes("latex")) {
+    const math = lastMathSpan(body);
+    if (math) return { answer: math.content, ruleFired: "last_math" };
+  }
+  if (looksLikeMath(body)) {
+    const number = /^-?\d+,\d+$/.test(body) ? readNumber(body) : body;
+    return { answer: number, ruleFired: "whole_text" };
+  }
+  const choice = CHOICE_PATTERN.exec(body);
+  if (choice) return { answer: choice[1], ruleFired: "multiple_choice" };
+  if (matchTypes.includes("expr")) {
+    const number = extractLastNumber(body);
+    if (number) return number;
+  }
+  return { answer: null, ruleFired: null };
+}

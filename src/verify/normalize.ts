@@ -1,0 +1,117 @@
+/**
+ * Normalization of an extracted answer before parsing. Pure, string to string; each step is one
+ * regular rewrite, listed in order in `docs/verifier.md`.
+ */
+
+/** `\text{…}`-like commands whose braces are unwrapped or, for trailing units, dropped. */
+const TEXT_COMMANDS = "text|mbox|textnormal|textrm|textit|textbf|mathrm|mathbf|mathit|textup|operatorname";
+
+const UNICODE: [RegExp, string][] = [
+  [/[−–—]/g, "-"],
+  [/×/g, "\\times "],
+  [/[·⋅]/g, "\\cdot "],
+  [/÷/g, "\\div "],
+  [/∞/g, "\\infty "],
+  [/≤/g, "\\le "],
+  [/≥/g, "\\ge "],
+  [/≠/g, "\\ne "],
+  [/π/g, "\\pi "],
+  [/√/g, "\\sqrt "],
+  [/∪/g, "\\cup "],
+  [/±/g, "\\pm "],
+  [/²/g, "^2"],
+  [/³/g, "^3"],
+  [/°/g, ""],
+];
+
+/** Units and words that follow a number and carry no mathematical meaning for grading. */
+const UNIT_WORDS =
+  "units?|square|sq|cubic|cm|mm|km|m|meters?|centimeters?|inches|inch|feet|foot|ft|miles?|yards?|hours?|minutes?|seconds?|days?|weeks?|years?|dollars?|cents?|degrees?|mph|kg|g|grams?|pounds?|lbs?|people|students|ways|cups?|gallons?|liters?";
+
+function unwrapTextCommands(text: string): string {
+  let previous = "";
+  while (previous !== text) {
+    previous = text;
+    // Connectives inside \text become list separators: `6 \text{ and } 8` → `6 , 8`.
+    text = text.replace(new RegExp(`\\\\(?:${TEXT_COMMANDS})\\{\\s*(?:and|or|,)\\s*\\}`, "g"), ",");
+    // Units after a quantity are dropped, with any power: `15\mbox{ cm}^2` → `15`.
+    text = text.replace(
+      new RegExp(
+        `([\\d}.)])\\s*\\\\(?:${TEXT_COMMANDS})\\{\\s*(?:(?:${UNIT_WORDS})\\.?\\s*)+\\}(?:\\^\\{?\\d\\}?)?`,
+        "gi",
+      ),
+      "$1",
+    );
+    text = text.replace(new RegExp(`\\\\(?:${TEXT_COMMANDS})\\{([^{}]*)\\}`, "g"), "$1");
+  }
+  return text;
+}
+
+/** `\frac12` → `\frac{1}{2}`, `\frac3{3}` → `\frac{3}{3}`, `\sqrt2` → `\sqrt{2}`. */
+function expandShorthand(text: string): string {
+  return text
+    .replace(/\\frac\s*(\d)\s*(\d)/g, "\\frac{$1}{$2}")
+    .replace(/\\frac\s*(\d)\s*\{/g, "\\frac{$1}{")
+    .replace(/\\frac\s*\{([^{}]*)\}\s*(\d)/g, "\\frac{$1}{$2}")
+    .replace(/\\sqrt\s*(\d+|[a-zA-Z])(?![\w{])/g, "\\sqrt{$1}")
+    .replace(/\\sqrt\s*(\\[a-zA-Z]+)/g, "\\sqrt{$1}");
+}
+
+/** Removes digit-group separators: `10{,}000`, `11,\!111`, and a whole answer like `7,425,000`. */
+function removeThousandsSeparators(text: string): string {
+  text = text.replace(/(\d)\s*\{\s*,\s*\}\s*(?=\d{3})/g, "$1").replace(/(\d),\s*\\!\s*(?=\d{3})/g, "$1");
+  text = text.replace(/(\d)\\\s(?=\d{3}\b)/g, "$1");
+  if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(text)) text = text.replace(/,/g, "");
+  if (/^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$/.test(text)) text = text.replace(/ /g, "");
+  return text;
+}
+
+function stripDelimiters(text: string): string {
+  let previous = "";
+  while (previous !== text) {
+    previous = text;
+    text = text.trim();
+    text = text.replace(/^\$+|\$+$/g, "").trim();
+    text = text.replace(/^\\\(([\s\S]*)\\\)$/, "$1").replace(/^\\\[([\s\S]*)\\\]$/, "$1");
+    text = text.replace(
+      /^\\begin\{(?:align|equation|gather)\*?\}([\s\S]*)\\end\{(?:align|equation|gather)\*?\}$/,
+      "$1",
+    );
+    text = text.replace(/[.,;:!]+$/, "").replace(/\\\\$/, "");
+  }
+  return text;
+}
+
+/** Answers escaped twice (`\\frac` for `\frac`, from JSON written twice) are unescaped once. */
+function unescapeDoubled(text: string): string {
+  if (/(?<!\\)\\\\[a-zA-Z]/.test(text) && !/(?<!\\)\\[a-zA-Z]/.test(text)) return text.replace(/\\\\/g, "\\");
+  return text;
+}
+
+export function normalizeAnswer(answer: string): string {
+  let text = unescapeDoubled(answer).replace(/\*\*([^*]+)\*\*/g, "$1");
+  for (const [pattern, replacement] of UNICODE) text = text.replace(pattern, replacement);
+  text = removeThousandsSeparators(stripDelimiters(text));
+  text = text
+    .replace(/\\(?:d|t|c)frac/g, "\\frac")
+    .replace(/\\(?:left|right)\s*\.(?!\d)/g, "")
+    .replace(/\\(?:left|right|bigg|Bigg|big|Big)[lr]?(?![a-zA-Z])/g, "")
+    .replace(/\\displaystyle|\\limits/g, "")
+    .replace(/(?<!\\)\\(?:quad|qquad|,|;|:|!|\s)/g, " ")
+    .replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree/g, "")
+    .replace(/\\\$|\$/g, "")
+    .replace(/\\mathrm\{e\}/g, "e")
+    .replace(/\\geqslant|\\geq|>=/g, "\\ge ")
+    .replace(/\\leqslant|\\leq|<=/g, "\\le ")
+    .replace(/\\neq/g, "\\ne ");
+  text = unwrapTextCommands(text);
+  text = text
+    .replace(/\\%|%|\s*\b(?:pct|percent)\b/g, "\\%")
+    .replace(new RegExp(`(\\d)(?:\\s+(?:${UNIT_WORDS})\\b)+(?:\\^\\d)?`, "gi"), "$1")
+    .replace(/^(?:and|or)\s+|\s+(?:and|or)$/g, "")
+    .replace(/\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+|(?<=[)\]\d}])\s*or\s*(?=[(\d])/g, ", ");
+  text = expandShorthand(text);
+  text = stripDelimiters(text);
+  text = removeThousandsSeparators(text);
+  return text.replace(/\s+/g, " ").trim();
+}
