@@ -1,0 +1,7 @@
+export {
+  type CorrectionInput,
+  type CorrectionResult,
+  rolloutCorrection,
+  rolloutCorrections,
+  samplerTrainerKl,
+} from "./rollout-correction.js";

@@ -1,0 +1,1 @@
+export { type Schedule, schedules, scheduleValue } from "./schedules.js";
