@@ -1,6 +1,6 @@
 import type { Problem } from "./types.js";
 
-export interface ChatMessage {
+export interface PromptMessage {
   role: "system" | "user" | "assistant";
   content: string;
 }
@@ -9,7 +9,7 @@ export interface ChatMessage {
 export interface PromptTemplate {
   name: string;
   description: string;
-  messages(problem: Problem): ChatMessage[];
+  messages(problem: Problem): PromptMessage[];
   /** Text the assistant turn starts with in completion mode (e.g. "<think>\n"). */
   assistantPrefix?: string;
   /** Responses reason inside <think>…</think>; a trace that never closes is truncated, not graded. */
@@ -72,7 +72,7 @@ const list: PromptTemplate[] = [
     description: "Four worked examples as earlier turns, then the question",
     messages: (problem) => [
       { role: "system", content: STEP_BY_STEP },
-      ...FEW_SHOT_EXAMPLES.flatMap((example): ChatMessage[] => [
+      ...FEW_SHOT_EXAMPLES.flatMap((example): PromptMessage[] => [
         { role: "user", content: example.question },
         { role: "assistant", content: example.solution },
       ]),
@@ -100,7 +100,7 @@ export function getPromptTemplate(name: string): PromptTemplate {
 
 /** A rendered request: chat messages, or a completion prompt rendered with the model's chat template. */
 export type RenderedPrompt =
-  | { kind: "chat"; messages: ChatMessage[] }
+  | { kind: "chat"; messages: PromptMessage[] }
   | { kind: "completion"; prompt: string };
 
 /**
@@ -111,7 +111,7 @@ export function renderPrompt(
   template: PromptTemplate,
   problem: Problem,
   mode: "chat" | "completion",
-  renderChat?: (messages: ChatMessage[]) => string,
+  renderChat?: (messages: PromptMessage[]) => string,
 ): RenderedPrompt {
   const messages = template.messages(problem);
   if (mode === "chat") return { kind: "chat", messages };

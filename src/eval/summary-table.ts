@@ -1,0 +1,45 @@
+import { formatFraction, formatTable } from "../report/terminal-table.js";
+import { reportedKs } from "./metrics/pass-at-k.js";
+import type { EvalResults } from "./results.js";
+
+/** The metric names of a run with n samples per problem, in display order. */
+export function metricNames(n: number): string[] {
+  if (n === 0) return [];
+  const ks = reportedKs(n);
+  return [...ks.map((k) => `pass@${k}`), ...ks.filter((k) => k > 1).map((k) => `maj@${k}`), `avg@${n}`];
+}
+
+/** The terminal summary: one table per benchmark with each metric, its 95% CI, lengths and rates. */
+export function formatSummary(results: EvalResults): string {
+  const parts: string[] = [];
+  for (const [name, result] of Object.entries(results.benchmarks)) {
+    const rows: (string | number)[][] = metricNames(result.n).map((metric) => [
+      metric,
+      formatFraction(result.metrics[metric]),
+      `${formatFraction(result.intervals[metric]?.low)}–${formatFraction(result.intervals[metric]?.high)}`,
+    ]);
+    const unit = results.lengthUnit;
+    rows.push(
+      [
+        `length mean/median/p90 (${unit})`,
+        result.lengths.all.mean.toFixed(0),
+        `${result.lengths.all.median.toFixed(0)} / ${result.lengths.all.p90.toFixed(0)}`,
+      ],
+      [
+        `length correct / incorrect`,
+        Number.isNaN(result.lengths.correct.mean) ? "—" : result.lengths.correct.mean.toFixed(0),
+        Number.isNaN(result.lengths.incorrect.mean) ? "—" : result.lengths.incorrect.mean.toFixed(0),
+      ],
+      ["truncation rate", formatFraction(result.truncationRate), ""],
+      ["no-answer rate", formatFraction(result.noAnswerRate), ""],
+      [
+        "server errors (requests)",
+        result.failures.length,
+        result.errors > 0 ? `${result.errors} samples missing` : "",
+      ],
+    );
+    const title = `${name}: ${result.problems} problems × n=${result.n} (${result.samples} samples)`;
+    parts.push(formatTable(["metric", "value", "95% CI"], rows, { title }));
+  }
+  return parts.join("\n");
+}
