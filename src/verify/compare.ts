@@ -145,9 +145,27 @@ function single(value: AnswerValue): AnswerValue | null {
   return null;
 }
 
+/** A one-row or one-column matrix as a tuple; a list of distinct named values (`a=2, b=3`) as the tuple (2, 3). */
+function asTuple(value: AnswerValue): AnswerValue {
+  if (value.kind === "matrix") {
+    if (value.rows.length === 1) return { kind: "tuple", items: value.rows[0] };
+    if (value.rows.every((row) => row.length === 1))
+      return { kind: "tuple", items: value.rows.map((row) => row[0]) };
+  }
+  if (value.kind === "set" && value.items.length > 1) {
+    const named = value.items.map((item) => (item.kind === "relation" && isLabel(item.left) ? item : null));
+    const labels = new Set(named.map((item) => item?.left.replace(/\s/g, "")));
+    if (named.every((item) => item !== null) && labels.size === named.length)
+      return { kind: "tuple", items: named.map((item) => parseAnswerValue(item!.right)) };
+  }
+  return value;
+}
+
 export function compareValues(gold: AnswerValue, predicted: AnswerValue, options: CompareOptions): Verdict {
   if (gold.kind === "relation" || predicted.kind === "relation")
     return compareMixed(gold, predicted, options);
+  if (gold.kind === "tuple" && predicted.kind !== "tuple") predicted = asTuple(predicted);
+  if (predicted.kind === "tuple" && gold.kind !== "tuple") gold = asTuple(gold);
   const goldSingle = single(gold);
   const predictedSingle = single(predicted);
   if (goldSingle || predictedSingle)

@@ -27,9 +27,28 @@ export function resolveCompareOptions(options: GradeOptions = {}): CompareOption
   };
 }
 
-/** The verdict on two extracted answers, telling "different" from "could not be read". */
+const VERDICT_CACHE_LIMIT = 20_000;
+const CACHEABLE_LENGTH = 1000;
+const verdicts = new Map<string, Verdict>();
+
+/**
+ * The verdict on two extracted answers, telling "different" from "could not be read". Memoized
+ * (the comparison is a pure function of its arguments; answers repeat across samples).
+ */
 export function compareAnswers(gold: string, predicted: string, options: GradeOptions = {}): Verdict {
   const resolved = resolveCompareOptions(options);
+  if (gold.length > CACHEABLE_LENGTH || predicted.length > CACHEABLE_LENGTH)
+    return compareUncached(gold, predicted, resolved);
+  const key = `${resolved.precision}|${resolved.strict}|${resolved.allowSetRelationComparison}|${gold}\u0000${predicted}`;
+  const cached = verdicts.get(key);
+  if (cached !== undefined) return cached;
+  const verdict = compareUncached(gold, predicted, resolved);
+  if (verdicts.size >= VERDICT_CACHE_LIMIT) verdicts.clear();
+  verdicts.set(key, verdict);
+  return verdict;
+}
+
+function compareUncached(gold: string, predicted: string, resolved: CompareOptions): Verdict {
   const goldNormal = normalizeAnswer(gold);
   const predictedNormal = normalizeAnswer(predicted);
   if (goldNormal === predictedNormal) return "equal";

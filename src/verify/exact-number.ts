@@ -34,6 +34,7 @@ function parseDecimal(text: string): Rational | null {
   };
 }
 
+const MIXED_NUMBER = /^([+-])?(\d{1,12})\\frac\{(\d{1,12})\}\{(\d{1,12})\}$/;
 const LATEX_FRACTION = /^([+-])?\\frac\{([^{}]+)\}\{([^{}]+)\}$/;
 
 /** Parses `-3`, `0.25`, `.4`, `3/4`, `\frac{3}{4}`, `-\frac{3}{4}`, `28\%`; anything else is null. */
@@ -45,8 +46,22 @@ export function parseExactNumber(text: string): Rational | null {
     body = body.slice(0, -2);
   }
   let result: Rational | null = null;
+  const mixed = MIXED_NUMBER.exec(body);
   const latex = LATEX_FRACTION.exec(body);
-  if (latex) result = divide(parseDecimal(latex[2]), parseDecimal(latex[3]), latex[1] === "-");
+  if (mixed) {
+    // A mixed number `12\frac{3}{5}` is 12 + 3/5 (the MATH convention), not 12 · 3/5.
+    const whole = BigInt(mixed[2]);
+    const numerator = BigInt(mixed[3]);
+    const denominator = BigInt(mixed[4]);
+    if (denominator === 0n) return null;
+    const sign = mixed[1] === "-" ? -1n : 1n;
+    result = {
+      numerator: sign * (whole * denominator + numerator),
+      denominator,
+      inexact: false,
+      percent: false,
+    };
+  } else if (latex) result = divide(parseDecimal(latex[2]), parseDecimal(latex[3]), latex[1] === "-");
   else if (/^[+-]?[\d.]+\/[+-]?[\d.]+$/.test(body)) {
     const [top, bottom] = body.split("/");
     result = divide(parseDecimal(top), parseDecimal(bottom), false);

@@ -110,10 +110,8 @@ function phraseTail(tail: string, matchTypes: MatchType[]): string | null {
   if (onlyMath) return onlyMath[1].trim();
   if (looksLikeMath(sentence)) return sentence;
   const math = matchTypes.includes("latex") ? lastMathSpan(sentence) : null;
-  const prose = sentence.replace(MATH_SPANS, (span) => " ".repeat(span.length));
-  const numbers = [...prose.matchAll(NUMBER_PATTERN)];
-  const number = numbers.length > 0 ? numbers[numbers.length - 1] : null;
-  if (number && (!math || (number.index ?? 0) > math.end)) return readNumber(number[0]);
+  const number = lastProseNumber(sentence);
+  if (number && (!math || number.index > math.end)) return number.answer;
   return math ? math.content : sentence;
 }
 
@@ -169,19 +167,22 @@ function looksLikeMath(text: string): boolean {
 }
 
 const NUMBER_PATTERN: RegExp =
-  /-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)|\d+(?:[.,]\d+)?|\.\d+)/g;
+  /-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)|\d+(?:[.,]\d+)?|\.\d+)(?:\s?\\?%)?/g;
 
 /** A number from prose: thousands separators removed, a decimal comma read as a point (`2,74`, `0,111`). */
 function readNumber(number: string): string {
   if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(number) && !/^-?0,/.test(number))
     number = number.replace(/,/g, "");
-  return number.replace(/ /g, "").replace(",", ".");
+  return number.replace(/ /g, "").replace(",", ".").replace(/\\?%$/, "\\%");
 }
 
-function extractLastNumber(text: string): Extraction | null {
-  const matches = text.match(NUMBER_PATTERN);
-  if (!matches) return null;
-  return { answer: readNumber(matches[matches.length - 1]), ruleFired: "last_number" };
+/** The last number outside math spans, with its position. */
+function lastProseNumber(text: string): { index: number; answer: string } | null {
+  const prose = text.replace(MATH_SPANS, (span) => " ".repeat(span.length));
+  const numbers = [...prose.matchAll(NUMBER_PATTERN)];
+  if (numbers.length === 0) return null;
+  const last = numbers[numbers.length - 1];
+  return { index: last.index ?? 0, answer: readNumber(last[0]) };
 }
 
 const CHOICE_PATTERN = /(?:^|[\s(])\(?([A-E])\)(?=[\s.]*$)/;
@@ -189,15 +190,18 @@ const CHOICE_PATTERN = /(?:^|[\s(])\(?([A-E])\)(?=[\s.]*$)/;
 export function extractAnswer(text: string, options: ExtractOptions = {}): Extraction {
   if (typeof text !== "string") throw new TypeError("extractAnswer: text must be a string");
   const matchTypes = options.matchTypes ?? ["latex", "expr"];
-  const body = stripThinking(text).trim();
+  // An escaped dollar is currency, not a math delimiter.
+  const body = stripThinking(text).replace(/\\\$/g, "").trim();
   if (body === "") return { answer: null, ruleFired: null };
   const boxed = extractBoxed(body);
   if (boxed) return boxed;
   const phrase = extractPhrase(body, matchTypes);
   if (phrase) return phrase;
+  const number = matchTypes.includes("expr") ? lastProseNumber(body) : null;
   if (matchTypes.includes("latex")) {
+    // The later of the last math span and the last number in prose (`… increases by 100%.`).
     const math = lastMathSpan(body);
-    if (math) return { answer: math.content, ruleFired: "last_math" };
+    if (math && !(number && number.index > math.end)) return { answer: math.content, ruleFired: "last_math" };
   }
   if (looksLikeMath(body)) {
     const number = /^-?\d+,\d+$/.test(body) ? readNumber(body) : body;
@@ -205,9 +209,6 @@ export function extractAnswer(text: string, options: ExtractOptions = {}): Extra
   }
   const choice = CHOICE_PATTERN.exec(body);
   if (choice) return { answer: choice[1], ruleFired: "multiple_choice" };
-  if (matchTypes.includes("expr")) {
-    const number = extractLastNumber(body);
-    if (number) return number;
-  }
+  if (number) return { answer: number.answer, ruleFired: "last_number" };
   return { answer: null, ruleFired: null };
 }

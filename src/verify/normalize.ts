@@ -28,21 +28,23 @@ const UNICODE: [RegExp, string][] = [
 const UNIT_WORDS =
   "units?|square|sq|cubic|cm|mm|km|m|meters?|centimeters?|inches|inch|feet|foot|ft|miles?|yards?|hours?|minutes?|seconds?|days?|weeks?|years?|dollars?|cents?|degrees?|mph|kg|g|grams?|pounds?|lbs?|people|students|ways|cups?|gallons?|liters?";
 
+/** Connectives inside \text become list separators: `6 \text{ and } 8` → `6 , 8`. */
+const TEXT_CONNECTIVE = new RegExp(`\\\\(?:${TEXT_COMMANDS})\\{\\s*(?:and|or|,)\\s*\\}`, "g");
+/** Units after a quantity are dropped, with any power: `15\mbox{ cm}^2` → `15`. */
+const TEXT_UNIT = new RegExp(
+  `([\\d}.)])\\s*\\\\(?:${TEXT_COMMANDS})\\{\\s*(?:(?:${UNIT_WORDS})\\.?\\s*)+\\}(?:\\^\\{?\\d\\}?)?`,
+  "gi",
+);
+const TEXT_WRAPPER = new RegExp(`\\\\(?:${TEXT_COMMANDS})\\{([^{}]*)\\}`, "g");
+/** Plain-word units after a number: `5 cm`, `100 square units`. */
+const PLAIN_UNIT = new RegExp(`(\\d)(?:\\s+(?:${UNIT_WORDS})\\b)+(?:\\^\\d)?`, "gi");
+
 function unwrapTextCommands(text: string): string {
+  if (!text.includes("\\")) return text;
   let previous = "";
   while (previous !== text) {
     previous = text;
-    // Connectives inside \text become list separators: `6 \text{ and } 8` → `6 , 8`.
-    text = text.replace(new RegExp(`\\\\(?:${TEXT_COMMANDS})\\{\\s*(?:and|or|,)\\s*\\}`, "g"), ",");
-    // Units after a quantity are dropped, with any power: `15\mbox{ cm}^2` → `15`.
-    text = text.replace(
-      new RegExp(
-        `([\\d}.)])\\s*\\\\(?:${TEXT_COMMANDS})\\{\\s*(?:(?:${UNIT_WORDS})\\.?\\s*)+\\}(?:\\^\\{?\\d\\}?)?`,
-        "gi",
-      ),
-      "$1",
-    );
-    text = text.replace(new RegExp(`\\\\(?:${TEXT_COMMANDS})\\{([^{}]*)\\}`, "g"), "$1");
+    text = text.replace(TEXT_CONNECTIVE, ",").replace(TEXT_UNIT, "$1").replace(TEXT_WRAPPER, "$1");
   }
   return text;
 }
@@ -77,7 +79,7 @@ function stripDelimiters(text: string): string {
       /^\\begin\{(?:align|equation|gather)\*?\}([\s\S]*)\\end\{(?:align|equation|gather)\*?\}$/,
       "$1",
     );
-    text = text.replace(/[.,;:!]+$/, "").replace(/\\\\$/, "");
+    text = text.replace(/[.,;:]+$/, "").replace(/\\\\$/, "");
   }
   return text;
 }
@@ -88,7 +90,24 @@ function unescapeDoubled(text: string): string {
   return text;
 }
 
+const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
+const CACHE_LIMIT = 10_000;
+const CACHEABLE_LENGTH = 1000;
+const cache = new Map<string, string>();
+
+/** Normalizes an extracted answer (memoized: answers repeat across samples and copies). */
 export function normalizeAnswer(answer: string): string {
+  if (PLAIN_NUMBER.test(answer)) return answer;
+  const cached = cache.get(answer);
+  if (cached !== undefined) return cached;
+  const normalized = normalizeUncached(answer);
+  if (answer.length > CACHEABLE_LENGTH) return normalized;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(answer, normalized);
+  return normalized;
+}
+
+function normalizeUncached(answer: string): string {
   let text = unescapeDoubled(answer).replace(/\*\*([^*]+)\*\*/g, "$1");
   for (const [pattern, replacement] of UNICODE) text = text.replace(pattern, replacement);
   text = removeThousandsSeparators(stripDelimiters(text));
@@ -101,13 +120,16 @@ export function normalizeAnswer(answer: string): string {
     .replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree/g, "")
     .replace(/\\\$|\$/g, "")
     .replace(/\\mathrm\{e\}/g, "e")
+    .replace(/\\mathbb\s*\{?R\}?/g, "(-\\infty,\\infty)")
+    .replace(/\\langle/g, "(")
+    .replace(/\\rangle/g, ")")
     .replace(/\\geqslant|\\geq|>=/g, "\\ge ")
     .replace(/\\leqslant|\\leq|<=/g, "\\le ")
     .replace(/\\neq/g, "\\ne ");
   text = unwrapTextCommands(text);
   text = text
     .replace(/\\%|%|\s*\b(?:pct|percent)\b/g, "\\%")
-    .replace(new RegExp(`(\\d)(?:\\s+(?:${UNIT_WORDS})\\b)+(?:\\^\\d)?`, "gi"), "$1")
+    .replace(PLAIN_UNIT, "$1")
     .replace(/^(?:and|or)\s+|\s+(?:and|or)$/g, "")
     .replace(/\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+|(?<=[)\]\d}])\s*or\s*(?=[(\d])/g, ", ");
   text = expandShorthand(text);
