@@ -3,6 +3,7 @@ import { registerEngine } from "./engine.js";
 import { registerEval } from "./eval.js";
 import { registerGrade } from "./grade.js";
 import { registerModel } from "./model.js";
+import { registerTrain } from "./train.js";
 
 /** Every CLI command, one line each; a command is listed here only once it does real work. */
 export function registerCommands(program: Command): void {
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerEval(program);
   registerGrade(program);
   registerModel(program);
+  registerTrain(program);
 }

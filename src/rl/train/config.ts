@@ -1,0 +1,186 @@
+import { z } from "zod";
+
+/**
+ * The training configuration: every field with its default and a one-line description. A config
+ * file (YAML or JSON) gives any subset; CLI flags override it; the resolved config is written to
+ * `<out>/config.json`. `describeConfig()` prints this documentation.
+ */
+const modelSchema = z
+  .object({
+    path: z
+      .string()
+      .default("tiny")
+      .describe('HF model directory, or "tiny" to create the tiny preset in <out>/initial-model'),
+    seed: z.int().default(0).describe('seed of the "tiny" model initialisation'),
+    dtype: z.enum(["float32", "bfloat16"]).default("float32").describe("engine dtype"),
+    loraRank: z.int().min(0).default(0).describe("LoRA rank; 0 = full fine-tuning"),
+    loraAlpha: z.number().positive().default(32).describe("LoRA alpha"),
+    loraTargets: z.string().default("q_proj,v_proj").describe("comma-separated LoRA target modules"),
+  })
+  .strict()
+  .prefault({});
+
+const dataSchema = z
+  .object({
+    task: z.string().default("addition").describe("synthetic task name, or a benchmark name / JSONL path"),
+    difficulty: z.int().min(1).optional().describe("task difficulty knob (default: the task's own)"),
+    steps: z.boolean().default(false).describe("whether task prompts expect step-by-step traces"),
+    distractors: z.number().min(0).max(0.99).optional().describe("logic-puzzle distractor density"),
+    template: z
+      .string()
+      .default("raw")
+      .describe('prompt template: "raw" (the question as-is, no chat) or a registered template name'),
+  })
+  .strict()
+  .prefault({});
+
+const samplingSchema = z
+  .object({
+    maxTokens: z.int().positive().default(8).describe("response length cap in tokens"),
+    temperature: z.number().positive().default(1).describe("sampling temperature"),
+    topP: z.number().gt(0).max(1).default(1).describe("nucleus sampling mass"),
+    topK: z.int().min(0).default(0).describe("top-k; 0 = off"),
+  })
+  .strict()
+  .prefault({});
+
+const rewardSchema = z.object({
+  name: z.string().describe("reward registry key"),
+  weight: z.number().default(1).describe("weight in the summed reward"),
+  options: z.record(z.string(), z.unknown()).default({}).describe("options passed to the reward"),
+});
+
+const lossSchema = z
+  .object({
+    name: z.string().default("ppo").describe("policy loss registry key (ppo, gspo, cispo, reinforce, ...)"),
+    aggregation: z
+      .enum(["token_mean", "seq_mean_token_mean", "seq_mean_token_sum", "seq_mean_token_sum_norm"])
+      .default("token_mean")
+      .describe("how per-token losses are averaged"),
+    clipLow: z.number().min(0).optional().describe("ε_low (default: the loss's own, ppo 0.2)"),
+    clipHigh: z.number().min(0).optional().describe("ε_high (default: clipLow; DAPO clip-higher 0.28)"),
+    dualClip: z.number().optional().describe("dual-clip constant c (> 1), off when absent"),
+    klCoef: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe("KL-to-reference coefficient; > 0 keeps a frozen reference"),
+    klEstimator: z.enum(["k1", "k2", "k3"]).default("k3").describe("KL estimator (Schulman 2020)"),
+    entropyCoef: z.number().min(0).default(0).describe("entropy bonus coefficient (computed by the engine)"),
+    options: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe("further policyLoss options (clipPositive, clipNegative, masteredProbability, maxLength)"),
+  })
+  .strict()
+  .prefault({});
+
+const optimizerSchema = z
+  .object({
+    learningRate: z.number().positive().default(3e-4).describe("AdamW peak learning rate"),
+    beta1: z.number().min(0).max(1).default(0.9).describe("AdamW β1"),
+    beta2: z.number().min(0).max(1).default(0.95).describe("AdamW β2"),
+    weightDecay: z.number().min(0).default(0).describe("AdamW weight decay"),
+    gradClip: z.number().positive().nullable().default(1).describe("gradient-norm clip; null = off"),
+    schedule: z.string().default("constant").describe("learning-rate schedule: constant, linear, cosine"),
+    warmupSteps: z.int().min(0).default(0).describe("linear warm-up steps"),
+  })
+  .strict()
+  .prefault({});
+
+const evalSchema = z
+  .object({
+    problems: z.int().min(0).default(100).describe("held-out problems (never used for training)"),
+    samples: z.int().min(1).default(8).describe("samples per held-out problem (pass@k up to this)"),
+    every: z.int().min(0).default(0).describe("evaluate every N steps; 0 = only before and after"),
+    temperature: z.number().positive().default(1).describe("sampling temperature for evaluation"),
+  })
+  .strict()
+  .prefault({});
+
+export const trainConfigSchema = z
+  .object({
+    out: z
+      .string()
+      .min(1)
+      .describe("run directory (config, metrics.jsonl, rollouts.jsonl, checkpoints, report)"),
+    seed: z.int().default(0).describe("seed of data order and sampling"),
+    steps: z.int().min(0).default(100).describe("training steps"),
+    maxMinutes: z.number().positive().optional().describe("stop after this wall time (minutes)"),
+    promptsPerStep: z.int().positive().default(32).describe("prompts (groups) per step"),
+    groupSize: z.int().positive().default(8).describe("samples per prompt"),
+    model: modelSchema,
+    data: dataSchema,
+    sampling: samplingSchema,
+    rewards: z
+      .array(rewardSchema)
+      .default([{ name: "correctness", weight: 1, options: {} }])
+      .describe("reward terms, summed with their weights"),
+    advantage: z
+      .object({
+        estimator: z.string().default("grpo").describe("advantage estimator registry key"),
+        options: z.record(z.string(), z.unknown()).default({}).describe("estimator options"),
+      })
+      .strict()
+      .prefault({}),
+    loss: lossSchema,
+    filters: z
+      .array(
+        z.object({
+          name: z.string().describe("batch filter registry key"),
+          options: z.record(z.string(), z.unknown()).default({}),
+        }),
+      )
+      .default([])
+      .describe("batch filters applied to groups (e.g. dynamic_sampling)"),
+    refill: z.int().min(0).default(0).describe("extra sampling rounds to refill dropped groups (DAPO)"),
+    ppoEpochs: z.int().positive().default(1).describe("passes over each batch"),
+    miniBatches: z.int().positive().default(1).describe("optimizer steps per pass"),
+    optimizer: optimizerSchema,
+    evaluation: evalSchema,
+    checkpointEvery: z.int().min(0).default(25).describe("checkpoint every N steps; 0 = only at the end"),
+    logRollouts: z.boolean().default(true).describe("write every rollout to rollouts.jsonl"),
+  })
+  .strict();
+
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+export type TrainConfigInput = z.input<typeof trainConfigSchema>;
+
+/** Validates a config object; errors name the field. */
+export function parseTrainConfig(input: unknown): TrainConfig {
+  const result = trainConfigSchema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    );
+    throw new Error(`invalid training config: ${problems.join("; ")}`);
+  }
+  return result.data;
+}
+
+/** One line per field: dotted path, default, description — the documentation of the schema. */
+export function describeConfig(): string[] {
+  const lines: string[] = [];
+  const visit = (schema: z.ZodType, path: string): void => {
+    let inner: z.ZodType = schema;
+    let fallback: unknown;
+    for (let depth = 0; depth < 5; depth++) {
+      const definition = (
+        inner as unknown as { def: { type: string; innerType?: z.ZodType; defaultValue?: unknown } }
+      ).def;
+      if (definition.type === "default" || definition.type === "prefault")
+        fallback ??= definition.defaultValue;
+      if (!definition.innerType) break;
+      inner = definition.innerType;
+    }
+    if (inner instanceof z.ZodObject) {
+      for (const [key, child] of Object.entries(inner.shape))
+        visit(child as z.ZodType, path ? `${path}.${key}` : key);
+      return;
+    }
+    const shown = fallback === undefined ? "(none)" : JSON.stringify(fallback);
+    lines.push(`${path} = ${shown} — ${schema.description ?? inner.description ?? ""}`);
+  };
+  visit(trainConfigSchema, "");
+  return lines;
+}

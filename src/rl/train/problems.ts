@@ -1,0 +1,94 @@
+import { getBenchmark, loadBenchmark } from "../../data/benchmarks.js";
+import { createRandom, mixSeed } from "../../data/tasks/random.js";
+import { getTask, TASKS } from "../../data/tasks/registry.js";
+import type { Problem } from "../../data/types.js";
+import { gradeBatch } from "../../verify/pool/grade-pool.js";
+import type { ProblemSource } from "./types.js";
+
+/** Stream tags so that held-out and training problems come from unrelated seeds. */
+const HELD_OUT_STREAM = 0x4e1d;
+const TRAIN_STREAM = 0x7a1e;
+
+export interface ProblemSourceOptions {
+  /** A synthetic task name (`TASKS`) or a benchmark name. */
+  task: string;
+  seed: number;
+  heldOutCount: number;
+  difficulty?: number;
+  steps?: boolean;
+  distractors?: number;
+}
+
+/**
+ * A synthetic task as a problem source: held-out problems from their own seed stream, and training
+ * problems of step s from seed (seed, s) with any held-out question removed, so the evaluation set
+ * is never trained on and the data order is a pure function of (seed, step) — what `--resume` needs.
+ */
+function taskSource(options: ProblemSourceOptions): ProblemSource {
+  const task = getTask(options.task);
+  const common = { difficulty: options.difficulty, steps: options.steps, distractors: options.distractors };
+  const heldOut = task.generate({
+    ...common,
+    seed: mixSeed(options.seed, HELD_OUT_STREAM),
+    count: options.heldOutCount,
+  });
+  const excluded = new Set(heldOut.map((problem) => problem.question));
+  return {
+    heldOut,
+    batch(step, count, round = 0) {
+      const seed = mixSeed(options.seed, TRAIN_STREAM, step, round);
+      const generated = task.generate({ ...common, seed, count: count * 2 });
+      const kept = generated.filter((problem) => !excluded.has(problem.question)).slice(0, count);
+      if (kept.length < count) {
+        throw new Error(
+          `task ${task.name}: only ${kept.length} fresh problems for step ${step}; raise difficulty`,
+        );
+      }
+      return kept.map((problem) => ({ ...problem, id: `${problem.id}-step${step}-round${round}` }));
+    },
+    grade: async (items) => items.map((item) => task.verify(item.problem, item.response)),
+  };
+}
+
+/**
+ * A benchmark as a problem source: a seeded shuffle, the first `heldOutCount` problems held out,
+ * the rest cycled through for training; answers graded by the verifier's worker pool.
+ */
+function benchmarkSource(options: ProblemSourceOptions): ProblemSource {
+  getBenchmark(options.task);
+  const shuffled = createRandom(mixSeed(options.seed, HELD_OUT_STREAM)).shuffle(loadBenchmark(options.task));
+  const heldOut = shuffled.slice(0, options.heldOutCount);
+  const training = shuffled.slice(options.heldOutCount);
+  if (training.length === 0)
+    throw new Error(`benchmark ${options.task}: no problems left after the held-out split`);
+  return {
+    heldOut,
+    batch(step, count, round = 0) {
+      const offset = (step * 7919 + round * 104729) * count;
+      return Array.from({ length: count }, (_, index) => training[(offset + index) % training.length]);
+    },
+    async grade(items) {
+      const grades = await gradeBatch(
+        items.map((item) => ({ gold: item.problem.answer, response: item.response })),
+      );
+      return grades.map((grade) => grade.correct);
+    },
+  };
+}
+
+/** The source for a config's `data.task`: a synthetic task when one has that name, else a benchmark. */
+export function createProblemSource(options: ProblemSourceOptions): ProblemSource {
+  if (!Number.isInteger(options.heldOutCount) || options.heldOutCount < 0) {
+    throw new Error(`heldOutCount must be a non-negative integer, got ${options.heldOutCount}`);
+  }
+  if (TASKS.has(options.task)) return taskSource(options);
+  try {
+    return benchmarkSource(options);
+  } catch (error) {
+    throw new Error(
+      `data.task "${options.task}" is neither a synthetic task (${[...TASKS.keys()].join(", ")}) nor a usable benchmark: ${(error as Error).message}`,
+    );
+  }
+}
+
+export type { Problem };

@@ -1,0 +1,325 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { initModel } from "../../engine/init-model.js";
+import { type RunningEngine, startEngine } from "../../engine/process.js";
+import { renderTrainingReport } from "../../report/training.js";
+import { resolveAlgorithms } from "./algorithms.js";
+import { loadLatestCheckpoint, saveCheckpoint, type TrainerState } from "./checkpoint.js";
+import { loadModelText } from "./codec.js";
+import type { TrainConfig } from "./config.js";
+import { evaluateHeldOut, type HeldOutResult } from "./evaluate.js";
+import { createLiveView, formatEvaluation, formatStepLine, type LiveView } from "./live-view.js";
+import { createProblemSource } from "./problems.js";
+import {
+  appendJsonLines,
+  prepareOutputDirectory,
+  readJsonLines,
+  truncateJsonLines,
+  writeFileAtomic,
+} from "./run-files.js";
+import { type StepContext, type StepResult, trainStep } from "./step.js";
+import type { StepMetrics } from "./types.js";
+
+export interface TrainOptions {
+  /** Continue from `<out>/checkpoints/latest.json` (same data order, RNG and optimizer state). */
+  resume?: boolean;
+  /** Reuse a running engine (tests batch several runs into one process); it is left running. */
+  engine?: RunningEngine;
+  view?: LiveView;
+  /** Checkpoint and stop cleanly on SIGINT/SIGTERM. Default true. */
+  handleSignals?: boolean;
+}
+
+export interface EvaluationRecord extends HeldOutResult {
+  step: number;
+  label: string;
+}
+
+export interface TrainSummary {
+  out: string;
+  steps: number;
+  stopped: "completed" | "signal" | "time";
+  before?: EvaluationRecord;
+  after?: EvaluationRecord;
+  seconds: number;
+}
+
+const EVAL_SEED = 0x5eed;
+
+/** Fields a resume must not change (the run would no longer be the same run). */
+function configHash(config: TrainConfig): string {
+  const { out, steps, maxMinutes, evaluation, checkpointEvery, logRollouts, ...fixed } = config;
+  void [out, steps, maxMinutes, evaluation, checkpointEvery, logRollouts];
+  return createHash("sha256").update(JSON.stringify(fixed)).digest("hex").slice(0, 16);
+}
+
+/** The model directory to load: a given path, or the tiny preset created once under the run. */
+async function resolveModel(config: TrainConfig, out: string): Promise<string> {
+  if (config.model.path !== "tiny") {
+    if (!existsSync(join(config.model.path, "config.json"))) {
+      throw new Error(`model.path ${config.model.path} is not a model directory (no config.json)`);
+    }
+    return resolve(config.model.path);
+  }
+  const directory = join(out, "initial-model");
+  if (!existsSync(join(directory, "model.safetensors"))) {
+    await initModel({ out: directory, preset: "tiny", seed: config.model.seed });
+  }
+  return directory;
+}
+
+/** Rejects when the engine process exits, naming the step and the checkpoint to resume from. */
+function crashWatch(
+  engine: RunningEngine,
+  progress: { step: number; checkpoint: number },
+  stderr: string[],
+): Promise<never> {
+  const watch = new Promise<never>((_, reject) => {
+    engine.exited.then(({ code, signal }) => {
+      const tail = stderr.join("").split("\n").slice(-8).join("\n");
+      reject(
+        new Error(
+          `engine exited (code ${code}, signal ${signal}) during step ${progress.step + 1}; ` +
+            `the last checkpoint is step ${progress.checkpoint} — rerun with --resume to continue.\n${tail}`,
+        ),
+      );
+    });
+  });
+  watch.catch(() => undefined);
+  return watch;
+}
+
+/**
+ * Runs RLVR training as configured: prepares the run directory, starts the engine, evaluates on the
+ * held-out split, runs the steps (metrics.jsonl, rollouts.jsonl, live view, periodic evaluation and
+ * checkpoints), evaluates again, checkpoints, and writes report.html.
+ */
+export async function runTraining(config: TrainConfig, options: TrainOptions = {}): Promise<TrainSummary> {
+  const out = resolve(config.out);
+  prepareOutputDirectory(out);
+  const files = {
+    config: join(out, "config.json"),
+    metrics: join(out, "metrics.jsonl"),
+    rollouts: join(out, "rollouts.jsonl"),
+    evals: join(out, "evals.jsonl"),
+    report: join(out, "report.html"),
+  };
+  if (!options.resume && readJsonLines(files.metrics).length > 0) {
+    throw new Error(
+      `${out} already holds a run (metrics.jsonl); pass --resume to continue it or choose another --out`,
+    );
+  }
+  if (options.resume && existsSync(files.config)) {
+    const previous = JSON.parse(readFileSync(files.config, "utf8")) as { hash?: string };
+    if (previous.hash !== undefined && previous.hash !== configHash(config)) {
+      throw new Error(
+        `--resume: the config differs from the run's in ${out}/config.json (only steps, maxMinutes, evaluation and checkpointEvery may change)`,
+      );
+    }
+  }
+  writeFileAtomic(files.config, `${JSON.stringify({ ...config, hash: configHash(config) }, null, 2)}\n`);
+  const view = options.view ?? createLiveView();
+  const modelDirectory = await resolveModel(config, out);
+  const stderr: string[] = [];
+  const engine =
+    options.engine ??
+    (await startEngine({
+      model: modelDirectory,
+      seed: config.seed,
+      dtype: config.model.dtype,
+      reference: config.loss.klCoef > 0 && config.model.loraRank === 0 ? "copy" : "none",
+      lora:
+        config.model.loraRank > 0
+          ? {
+              rank: config.model.loraRank,
+              alpha: config.model.loraAlpha,
+              targets: config.model.loraTargets.split(","),
+            }
+          : undefined,
+      onStderr: (chunk) => {
+        stderr.push(chunk);
+        if (stderr.length > 50) stderr.shift();
+      },
+    }));
+  try {
+    return await trainWithEngine(config, engine, modelDirectory, files, view, options, stderr);
+  } finally {
+    if (!options.engine) await engine.stop();
+  }
+}
+
+async function trainWithEngine(
+  config: TrainConfig,
+  engine: RunningEngine,
+  modelDirectory: string,
+  files: Record<"config" | "metrics" | "rollouts" | "evals" | "report", string>,
+  view: LiveView,
+  options: TrainOptions,
+  stderr: string[],
+): Promise<TrainSummary> {
+  const started = performance.now();
+  const { client } = engine;
+  const text = await loadModelText(modelDirectory, config.data.template);
+  const source = createProblemSource({
+    task: config.data.task,
+    seed: config.seed,
+    heldOutCount: config.evaluation.problems,
+    difficulty: config.data.difficulty,
+    steps: config.data.steps,
+    distractors: config.data.distractors,
+  });
+  const algorithms = resolveAlgorithms(config);
+  const context: StepContext = {
+    config,
+    client,
+    codec: text.codec,
+    source,
+    encodePrompt: text.encodePrompt,
+    ...algorithms,
+    useReference: config.loss.klCoef > 0,
+  };
+  let state: TrainerState = { step: 0, elapsedSeconds: 0, configHash: configHash(config) };
+  if (options.resume) {
+    const loaded = await loadLatestCheckpoint(client, config.out);
+    if (loaded === null) view.message(`--resume: no checkpoint in ${config.out}; starting from step 0`);
+    else {
+      state = loaded;
+      view.message(`resumed from the checkpoint of step ${state.step}`);
+    }
+    for (const path of [files.metrics, files.rollouts, files.evals]) truncateJsonLines(path, state.step);
+  }
+  const progress = { step: state.step, checkpoint: state.step };
+  const crash = crashWatch(engine, progress, stderr);
+  const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, crash]);
+  const evaluate = async (label: string): Promise<EvaluationRecord | undefined> => {
+    if (config.evaluation.problems === 0) return undefined;
+    const result = await guard(
+      evaluateHeldOut({
+        client,
+        codec: text.codec,
+        source,
+        encodePrompt: text.encodePrompt,
+        samples: config.evaluation.samples,
+        maxTokens: config.sampling.maxTokens,
+        temperature: config.evaluation.temperature,
+        seed: EVAL_SEED,
+      }),
+    );
+    const record = { step: progress.step, label, ...result };
+    appendJsonLines(files.evals, [record]);
+    view.message(formatEvaluation(label, result));
+    return record;
+  };
+  const checkpoint = async () => {
+    state = {
+      step: progress.step,
+      elapsedSeconds: state.elapsedSeconds + (performance.now() - started) / 1000,
+      configHash: state.configHash,
+    };
+    await guard(saveCheckpoint(client, config.out, state));
+    progress.checkpoint = progress.step;
+  };
+
+  let stopSignal: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal !== null) process.exit(130);
+    stopSignal = signal;
+    view.message(
+      `${signal}: finishing step ${progress.step + 1}, then saving a checkpoint (again to quit now)`,
+    );
+  };
+  if (options.handleSignals ?? true) {
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  }
+  try {
+    const evaluations = readJsonLines<EvaluationRecord>(files.evals);
+    const before = evaluations.find((record) => record.label === "before") ?? (await evaluate("before"));
+    let stopped: TrainSummary["stopped"] = "completed";
+    let doneInSession = 0;
+    const sessionStarted = performance.now();
+    while (progress.step < config.steps) {
+      if (stopSignal !== null) {
+        stopped = "signal";
+        break;
+      }
+      const minutes = (state.elapsedSeconds + (performance.now() - started) / 1000) / 60;
+      if (config.maxMinutes !== undefined && minutes >= config.maxMinutes) {
+        stopped = "time";
+        break;
+      }
+      const step = progress.step + 1;
+      const result = await guard(trainStep(context, step));
+      progress.step = step;
+      doneInSession++;
+      recordStep(files, result, config.logRollouts);
+      view.step(
+        formatStepLine(
+          result.metrics,
+          config.steps,
+          (performance.now() - sessionStarted) / 1000,
+          doneInSession,
+        ),
+      );
+      if (config.evaluation.every > 0 && step % config.evaluation.every === 0 && step < config.steps) {
+        await evaluate(`step ${step}`);
+      }
+      if (config.checkpointEvery > 0 && step % config.checkpointEvery === 0) await checkpoint();
+    }
+    if (progress.checkpoint !== progress.step || progress.step === 0) await checkpoint();
+    const after = stopped === "signal" ? undefined : await evaluate("after");
+    writeReport(config, files);
+    return {
+      out: config.out,
+      steps: progress.step,
+      stopped,
+      before,
+      after,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+/** Appends the step's metrics and every rollout (prompt, response, reward terms, advantage). */
+function recordStep(
+  files: { metrics: string; rollouts: string },
+  result: StepResult,
+  logRollouts: boolean,
+): void {
+  appendJsonLines(files.metrics, [result.metrics]);
+  if (!logRollouts) return;
+  const rollouts = result.groups.flatMap((group, groupIndex) =>
+    group.samples.map((sample, index) => ({
+      step: result.metrics.step,
+      problemId: group.problem.id,
+      prompt: group.problem.question,
+      gold: group.problem.answer,
+      response: sample.text,
+      correct: sample.correct,
+      rewards: sample.rewardTerms,
+      reward: sample.reward,
+      advantage: result.advantages_G_N[groupIndex][index],
+      length: sample.tokens.length,
+      stopReason: sample.stopReason,
+    })),
+  );
+  appendJsonLines(files.rollouts, rollouts);
+}
+
+/** Writes report.html from the run's files (so a resumed run's report covers every step). */
+export function writeReport(
+  config: TrainConfig,
+  files: { metrics: string; evals: string; report: string },
+): void {
+  const html = renderTrainingReport({
+    title: `boxed train — ${config.data.task}`,
+    config: config as unknown as Record<string, unknown>,
+    metrics: readJsonLines<StepMetrics>(files.metrics),
+    evaluations: readJsonLines<EvaluationRecord>(files.evals),
+  });
+  writeFileAtomic(files.report, html);
+}

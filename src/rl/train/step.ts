@@ -1,0 +1,162 @@
+import { mixSeed } from "../../data/tasks/random.js";
+import type { Problem } from "../../data/types.js";
+import type { EngineClient } from "../../engine/client.js";
+import { computeAdvantages } from "../advantages/registry.js";
+import type { PolicyLossOptions } from "../losses/types.js";
+import { buildSequences } from "./batch.js";
+import type { TrainConfig } from "./config.js";
+import { type GroupRewarder, sampleGroups } from "./rollouts.js";
+import type { ProblemSource, SampledGroup, StepMetrics, TextCodec } from "./types.js";
+import { updatePolicy } from "./update.js";
+
+const SAMPLE_STREAM = 0x5a3b;
+
+/** Everything a step needs, built once per run. */
+export interface StepContext {
+  config: TrainConfig;
+  client: EngineClient;
+  codec: TextCodec;
+  source: ProblemSource;
+  encodePrompt: (problem: Problem) => number[];
+  rewarder: GroupRewarder;
+  /** Which groups to keep (DAPO dynamic sampling, difficulty filters); all when no filter is set. */
+  keepGroups: (rewards_G_N: number[][]) => boolean[];
+  learningRateAt: (step: number) => number;
+  useReference: boolean;
+}
+
+export interface StepResult {
+  metrics: StepMetrics;
+  groups: SampledGroup[];
+  advantages_G_N: number[][];
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/** Samples one round of groups (round > 0: refill after dropped groups). */
+async function sampleRound(context: StepContext, step: number, round: number, count: number) {
+  const { config } = context;
+  const problems = context.source.batch(step, count, round);
+  return sampleGroups({
+    client: context.client,
+    codec: context.codec,
+    problems,
+    promptTokens: problems.map((problem) => context.encodePrompt(problem)),
+    groupSize: config.groupSize,
+    sampling: { ...config.sampling, seed: mixSeed(config.seed, SAMPLE_STREAM, step, round) },
+    grade: (items) => context.source.grade(items),
+    rewarder: context.rewarder,
+  });
+}
+
+/**
+ * One RLVR step: sample G groups of N → grade → rewards → filter (refilling dropped groups for up
+ * to `refill` rounds, DAPO arXiv:2503.14476 §3.2) → advantages → coefficients → update.
+ */
+export async function trainStep(context: StepContext, step: number): Promise<StepResult> {
+  const { config } = context;
+  const started = performance.now();
+  const sampled: SampledGroup[] = [];
+  const kept: SampledGroup[] = [];
+  let samplingSeconds = 0;
+  let gradingSeconds = 0;
+  for (let round = 0; round <= config.refill && kept.length < config.promptsPerStep; round++) {
+    const result = await sampleRound(context, step, round, config.promptsPerStep - kept.length);
+    samplingSeconds += result.samplingSeconds;
+    gradingSeconds += result.gradingSeconds;
+    const keep = context.keepGroups(
+      result.groups.map((group) => group.samples.map((sample) => sample.reward)),
+    );
+    sampled.push(...result.groups);
+    kept.push(...result.groups.filter((_, index) => keep[index]));
+  }
+  const rewards_G_N = kept.map((group) => group.samples.map((sample) => sample.reward));
+  const advantages_G_N =
+    kept.length === 0
+      ? []
+      : computeAdvantages(rewards_G_N, {
+          estimator: config.advantage.estimator,
+          ...config.advantage.options,
+        });
+  const sequences = buildSequences(kept, advantages_G_N);
+  const trainingStarted = performance.now();
+  const training =
+    sequences.length === 0
+      ? {}
+      : await updatePolicy({
+          client: context.client,
+          sequences,
+          loss: lossOptions(config),
+          entropyCoef: config.loss.entropyCoef,
+          ppoEpochs: config.ppoEpochs,
+          miniBatches: config.miniBatches,
+          learningRate: context.learningRateAt(step),
+          adam: config.optimizer,
+          gradClip: config.optimizer.gradClip,
+          useReference: context.useReference,
+        });
+  const trainingSeconds = (performance.now() - trainingStarted) / 1000;
+  const metrics: StepMetrics = {
+    step,
+    ...rolloutMetrics(sampled),
+    groupsSampled: sampled.length,
+    groupsKept: kept.length,
+    groupsDropped: sampled.length - kept.length,
+    learningRate: context.learningRateAt(step),
+    ...training,
+    samplingSeconds,
+    gradingSeconds,
+    trainingSeconds,
+    stepSeconds: (performance.now() - started) / 1000,
+  };
+  metrics.tokensPerSecond = (metrics.responseTokens + metrics.promptTokens) / metrics.stepSeconds;
+  const advantagesBySampled = sampled.map((group) => {
+    const index = kept.indexOf(group);
+    return index >= 0 ? advantages_G_N[index] : group.samples.map(() => 0);
+  });
+  return { metrics, groups: sampled, advantages_G_N: advantagesBySampled };
+}
+
+/** Policy-loss options from the config (clip values only when set, so each loss keeps its defaults). */
+export function lossOptions(config: TrainConfig): PolicyLossOptions {
+  const { loss } = config;
+  const options: PolicyLossOptions = {
+    maxLength: config.sampling.maxTokens,
+    ...(loss.options as Partial<PolicyLossOptions>),
+    loss: loss.name,
+    aggregation: loss.aggregation,
+    klCoef: loss.klCoef,
+    klEstimator: loss.klEstimator,
+  };
+  if (loss.clipLow !== undefined) options.clipLow = loss.clipLow;
+  if (loss.clipHigh !== undefined) options.clipHigh = loss.clipHigh;
+  if (loss.dualClip !== undefined) options.dualClip = loss.dualClip;
+  return options;
+}
+
+/**
+ * Statistics of the sampled groups: reward and accuracy means, response lengths, truncation rate,
+ * the fraction of groups whose rewards are all equal (no GRPO signal), and the entropy estimate
+ * H ≈ −mean log π(sampled token) (Monte-Carlo estimate of the per-token entropy at temperature 1).
+ */
+export function rolloutMetrics(groups: SampledGroup[]): Record<string, number> {
+  const samples = groups.flatMap((group) => group.samples);
+  const lengths = samples.map((sample) => sample.tokens.length);
+  const logprobs = samples.flatMap((sample) => sample.logprobs);
+  const zeroVariance = groups.filter((group) =>
+    group.samples.every((sample) => sample.reward === group.samples[0].reward),
+  ).length;
+  return {
+    rewardMean: mean(samples.map((sample) => sample.reward)),
+    accuracy: mean(samples.map((sample) => (sample.correct ? 1 : 0))),
+    responseLengthMean: mean(lengths),
+    responseLengthMax: lengths.reduce((maximum, length) => Math.max(maximum, length), 0),
+    truncationRate: mean(samples.map((sample) => (sample.stopReason === "length" ? 1 : 0))),
+    zeroVarianceFraction: groups.length === 0 ? 0 : zeroVariance / groups.length,
+    entropy: -mean(logprobs),
+    responseTokens: lengths.reduce((sum, length) => sum + length, 0),
+    promptTokens: groups.reduce((sum, group) => sum + group.promptTokens.length * group.samples.length, 0),
+  };
+}
