@@ -21,10 +21,17 @@ function checkLengths(lengths_S: number[], width: number | undefined): number {
   return width;
 }
 
+/** A row of `columns` entries: `value` for the first `length`, 0 after. */
+function filledRow(columns: number, length: number, value: number): number[] {
+  const row = new Array<number>(columns).fill(0);
+  for (let token = 0; token < length; token++) row[token] = value;
+  return row;
+}
+
 /** mask_S_T[s][t] = 1 for t < lengths[s], 0 on padding. */
 export function responseMask(lengths_S: number[], width?: number): number[][] {
   const columns = checkLengths(lengths_S, width);
-  return lengths_S.map((length) => Array.from({ length: columns }, (_, token) => (token < length ? 1 : 0)));
+  return lengths_S.map((length) => filledRow(columns, length, 1));
 }
 
 /** advantages_S_T[s][t] = advantages_S[s] for t < lengths[s], 0 on padding. */
@@ -34,9 +41,7 @@ export function broadcastAdvantages(advantages_S: number[], lengths_S: number[],
   if (advantages_S.length !== lengths_S.length) {
     throw new Error(`advantages has ${advantages_S.length} entries but lengths has ${lengths_S.length}`);
   }
-  return lengths_S.map((length, sequence) =>
-    Array.from({ length: columns }, (_, token) => (token < length ? advantages_S[sequence] : 0)),
-  );
+  return lengths_S.map((length, sequence) => filledRow(columns, length, advantages_S[sequence]));
 }
 
 /** The rows of a grouped matrix one after another: values_G_N → values_S (S = Σ_g N_g), group order kept. */

@@ -1,4 +1,4 @@
-import { clampedExp } from "../losses/numerics.js";
+import { clampLogRatio } from "../losses/numerics.js";
 import { assertBinaryMask, assertMatrix, assertSameShape, lookup, numberOption } from "../validate.js";
 
 /**
@@ -48,7 +48,7 @@ function sequenceLogRatio(input: CorrectionInput, sequence: number): { sum: numb
 const tokenTruncate: Correction = (input, threshold) => ({
   weights_S_T: input.mask_S_T.map((row, sequence) =>
     row.map((value, token) =>
-      value === 0 ? 0 : Math.min(clampedExp(logRatio(input, sequence, token)).value, threshold),
+      value === 0 ? 0 : Math.min(Math.exp(clampLogRatio(logRatio(input, sequence, token))), threshold),
     ),
   ),
   mask_S_T: input.mask_S_T,
@@ -57,7 +57,7 @@ const tokenTruncate: Correction = (input, threshold) => ({
 
 const sequenceTruncate: Correction = (input, threshold) => ({
   weights_S_T: input.mask_S_T.map((row, sequence) => {
-    const weight = Math.min(clampedExp(sequenceLogRatio(input, sequence).sum).value, threshold);
+    const weight = Math.min(Math.exp(clampLogRatio(sequenceLogRatio(input, sequence).sum)), threshold);
     return row.map((value) => (value === 0 ? 0 : weight));
   }),
   mask_S_T: input.mask_S_T,
@@ -69,7 +69,8 @@ const inside = (ratio: number, low: number, high: number) => ratio >= low && rat
 const tokenMask: Correction = (input, threshold, lowerThreshold) => {
   const mask_S_T = input.mask_S_T.map((row, sequence) =>
     row.map((value, token) =>
-      value === 1 && inside(clampedExp(logRatio(input, sequence, token)).value, lowerThreshold, threshold)
+      value === 1 &&
+      inside(Math.exp(clampLogRatio(logRatio(input, sequence, token))), lowerThreshold, threshold)
         ? 1
         : 0,
     ),
@@ -82,7 +83,7 @@ function sequenceMaskBy(statistic: (sum: number, tokens: number) => number): Cor
     const mask_S_T = input.mask_S_T.map((row, sequence) => {
       const { sum, tokens } = sequenceLogRatio(input, sequence);
       const keep =
-        tokens === 0 || inside(clampedExp(statistic(sum, tokens)).value, lowerThreshold, threshold);
+        tokens === 0 || inside(Math.exp(clampLogRatio(statistic(sum, tokens))), lowerThreshold, threshold);
       return row.map((value) => (keep ? value : 0));
     });
     return { weights_S_T: mask_S_T.map((row) => [...row]), mask_S_T, metrics: {} };
@@ -111,7 +112,7 @@ export function samplerTrainerKl(input: CorrectionInput): { samplerKlK1: number;
       if (value === 0) continue;
       const x = logRatio(input, sequence, token);
       k1 -= x;
-      k3 += clampedExp(x).value - x - 1;
+      k3 += Math.exp(clampLogRatio(x)) - x - 1;
       tokens++;
     }
   }

@@ -1,4 +1,4 @@
-import { clampedExp, clipBounds, zerosLike } from "./numerics.js";
+import { clampLogRatio, resolveBounds, zerosLike } from "./numerics.js";
 import type { PolicyLossDefinition } from "./types.js";
 
 /**
@@ -14,25 +14,29 @@ export const cispoLoss: PolicyLossDefinition = {
   stopGradient: "the importance weight ŵ_t",
   defaults: { clipLow: 1, clipHigh: 0.28 },
   compute(input, clip) {
+    const bounds = resolveBounds(clip);
     const coefficients_S_T = zerosLike(input.logprobs_S_T);
     let loss = 0;
     let tokens = 0;
     let clippedLow = 0;
     let clippedHigh = 0;
+    let ratioSum = 0;
     for (let sequence = 0; sequence < input.logprobs_S_T.length; sequence++) {
       const mask = input.mask_S_T[sequence];
+      const detached = input.detachedLogprobs_S_T[sequence];
+      const oldLogprobs = input.oldLogprobs_S_T[sequence];
+      const weight = input.sequenceWeights_S[sequence];
       for (let token = 0; token < mask.length; token++) {
         if (mask[token] === 0) continue;
         const advantage = input.advantages_S_T[sequence][token];
-        const { lower, upper } = clipBounds(advantage, clip);
-        const ratio = clampedExp(
-          input.detachedLogprobs_S_T[sequence][token] - input.oldLogprobs_S_T[sequence][token],
-        ).value;
-        const weight = Math.min(Math.max(ratio, lower), upper);
-        const aggregationWeight = input.weights_S_T[sequence][token];
-        loss += aggregationWeight * -weight * advantage * input.logprobs_S_T[sequence][token];
-        coefficients_S_T[sequence][token] = aggregationWeight * -weight * advantage;
+        const lower = advantage < 0 ? bounds.lowerNegative : bounds.lowerPositive;
+        const upper = advantage < 0 ? bounds.upperNegative : bounds.upperPositive;
+        const ratio = Math.exp(clampLogRatio(detached[token] - oldLogprobs[token]));
+        const importance = Math.min(Math.max(ratio, lower), upper);
+        loss += weight * -importance * advantage * input.logprobs_S_T[sequence][token];
+        coefficients_S_T[sequence][token] = weight * -importance * advantage;
         tokens++;
+        ratioSum += ratio;
         if (ratio < lower) clippedLow++;
         if (ratio > upper) clippedHigh++;
       }
@@ -41,7 +45,11 @@ export const cispoLoss: PolicyLossDefinition = {
     return {
       loss,
       coefficients_S_T,
-      metrics: { clipFractionLow: fraction(clippedLow), clipFractionHigh: fraction(clippedHigh) },
+      metrics: {
+        clipFractionLow: fraction(clippedLow),
+        clipFractionHigh: fraction(clippedHigh),
+        ratioMean: tokens === 0 ? 1 : ratioSum / tokens,
+      },
     };
   },
 };

@@ -1,5 +1,5 @@
-import { clippedSurrogate } from "./clipped-surrogate.js";
-import { clampedExp, zerosLike } from "./numerics.js";
+import { CLIP_HIGH, CLIP_LOW, clippedSurrogate, createSurrogateTerm } from "./clipped-surrogate.js";
+import { clampLogRatio, resolveBounds, tokensPerSequence, zerosLike } from "./numerics.js";
 import type { PolicyLossDefinition } from "./types.js";
 
 /**
@@ -15,43 +15,47 @@ import type { PolicyLossDefinition } from "./types.js";
 export const gspoLoss: PolicyLossDefinition = {
   defaults: { clipLow: 3e-4, clipHigh: 4e-4 },
   compute(input, clip) {
+    const bounds = resolveBounds(clip);
+    const term = createSurrogateTerm();
     const coefficients_S_T = zerosLike(input.logprobs_S_T);
+    const lengths = tokensPerSequence(input.mask_S_T);
+    const counts = [0, 0, 0, 0];
     let loss = 0;
     let tokens = 0;
-    let clippedLow = 0;
-    let clippedHigh = 0;
     for (let sequence = 0; sequence < input.logprobs_S_T.length; sequence++) {
       const mask = input.mask_S_T[sequence];
-      const length = mask.reduce((sum, value) => sum + value, 0);
+      const logprobs = input.logprobs_S_T[sequence];
+      const oldLogprobs = input.oldLogprobs_S_T[sequence];
+      const length = lengths[sequence];
       if (length === 0) continue;
       let logRatioSum = 0;
       for (let token = 0; token < mask.length; token++) {
-        if (mask[token] === 1) {
-          logRatioSum += input.logprobs_S_T[sequence][token] - input.oldLogprobs_S_T[sequence][token];
-        }
+        if (mask[token] === 1) logRatioSum += logprobs[token] - oldLogprobs[token];
       }
-      const ratio = clampedExp(logRatioSum / length);
+      const meanLogRatio = logRatioSum / length;
+      const clamped = clampLogRatio(meanLogRatio);
+      const ratio = Math.exp(clamped);
+      const weight = input.sequenceWeights_S[sequence];
       let slopeSum = 0;
       for (let token = 0; token < mask.length; token++) {
         if (mask[token] === 0) continue;
-        const term = clippedSurrogate(ratio.value, input.advantages_S_T[sequence][token], clip);
-        const weight = input.weights_S_T[sequence][token];
+        clippedSurrogate(ratio, input.advantages_S_T[sequence][token], bounds, clip.dualClip, term);
         loss += weight * term.value;
         slopeSum += weight * term.slope;
+        counts[term.clip]++;
         tokens++;
-        if (term.clippedLow) clippedLow++;
-        if (term.clippedHigh) clippedHigh++;
       }
-      const coefficient = (slopeSum * ratio.derivative) / length;
+      const coefficient = clamped === meanLogRatio ? (slopeSum * ratio) / length : 0;
+      const coefficients = coefficients_S_T[sequence];
       for (let token = 0; token < mask.length; token++) {
-        if (mask[token] === 1) coefficients_S_T[sequence][token] = coefficient;
+        if (mask[token] === 1) coefficients[token] = coefficient;
       }
     }
     const fraction = (count: number) => (tokens === 0 ? 0 : count / tokens);
     return {
       loss,
       coefficients_S_T,
-      metrics: { clipFractionLow: fraction(clippedLow), clipFractionHigh: fraction(clippedHigh) },
+      metrics: { clipFractionLow: fraction(counts[CLIP_LOW]), clipFractionHigh: fraction(counts[CLIP_HIGH]) },
     };
   },
 };

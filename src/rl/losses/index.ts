@@ -1,7 +1,7 @@
 export { type Aggregation, aggregations } from "./aggregation.js";
-export { clippedSurrogate } from "./clipped-surrogate.js";
+export { clippedSurrogate, createSurrogateTerm, type SurrogateTerm } from "./clipped-surrogate.js";
 export { type KlEstimator, klEstimators } from "./kl.js";
-export { K3_LIMIT, LOG_RATIO_LIMIT } from "./numerics.js";
+export { type ClipBounds, clampLogRatio, K3_LIMIT, LOG_RATIO_LIMIT, resolveBounds } from "./numerics.js";
 export { policyLoss, policyLossWithDetached } from "./policy-loss.js";
 export { policyLosses } from "./registry.js";
 export type {

@@ -1,7 +1,10 @@
 import { K3_LIMIT, LOG_RATIO_LIMIT } from "./numerics.js";
 
-/** A per-token KL(π‖π_ref) estimate and its derivative with respect to logp. */
-export type KlEstimator = (logprob: number, refLogprob: number) => { value: number; derivative: number };
+/**
+ * A per-token KL(π‖π_ref) estimate: returns the value and writes ∂value/∂logp into `derivative[0]`
+ * (a reused one-slot array, so that 2M tokens allocate nothing).
+ */
+export type KlEstimator = (logprob: number, refLogprob: number, derivative: number[]) => number;
 
 /**
  * KL estimators of Schulman 2020, "Approximating KL Divergence" (http://joschu.net/blog/kl-approx.html),
@@ -10,20 +13,33 @@ export type KlEstimator = (logprob: number, refLogprob: number) => { value: numb
  * k3 with x clamped to ±20 and the result clamped to [−10, 10]; clamps stop the gradient.
  */
 export const klEstimators = new Map<string, KlEstimator>([
-  ["k1", (logprob, refLogprob) => ({ value: logprob - refLogprob, derivative: 1 })],
+  [
+    "k1",
+    (logprob, refLogprob, derivative) => {
+      derivative[0] = 1;
+      return logprob - refLogprob;
+    },
+  ],
   [
     "k2",
-    (logprob, refLogprob) => ({ value: 0.5 * (logprob - refLogprob) ** 2, derivative: logprob - refLogprob }),
+    (logprob, refLogprob, derivative) => {
+      derivative[0] = logprob - refLogprob;
+      return 0.5 * (logprob - refLogprob) ** 2;
+    },
   ],
   [
     "k3",
-    (logprob, refLogprob) => {
+    (logprob, refLogprob, derivative) => {
       const difference = refLogprob - logprob;
       const clamped = Math.min(Math.max(difference, -LOG_RATIO_LIMIT), LOG_RATIO_LIMIT);
-      const value = Math.exp(clamped) - clamped - 1;
-      if (value > K3_LIMIT) return { value: K3_LIMIT, derivative: 0 };
-      if (clamped !== difference) return { value, derivative: 0 };
-      return { value, derivative: 1 - Math.exp(clamped) };
+      const exponential = Math.exp(clamped);
+      const value = exponential - clamped - 1;
+      if (value > K3_LIMIT) {
+        derivative[0] = 0;
+        return K3_LIMIT;
+      }
+      derivative[0] = clamped === difference ? 1 - exponential : 0;
+      return value;
     },
   ],
 ]);

@@ -84,23 +84,11 @@ describe("aggregations and KL (hand-checked)", () => {
     [1, 1, 0],
     [1, 0, 0],
   ];
-  it("weights of every aggregation", () => {
-    expect(aggregations.get("token_mean")!(mask, 3)).toEqual([
-      [1 / 3, 1 / 3, 0],
-      [1 / 3, 0, 0],
-    ]);
-    expect(aggregations.get("seq_mean_token_mean")!(mask, 3)).toEqual([
-      [0.25, 0.25, 0],
-      [0.5, 0, 0],
-    ]);
-    expect(aggregations.get("seq_mean_token_sum")!(mask, 3)).toEqual([
-      [0.5, 0.5, 0],
-      [0.5, 0, 0],
-    ]);
-    expect(aggregations.get("seq_mean_token_sum_norm")!(mask, 4)).toEqual([
-      [1 / 8, 1 / 8, 0],
-      [1 / 8, 0, 0],
-    ]);
+  it("weights of every aggregation (one per sequence)", () => {
+    expect(aggregations.get("token_mean")!(mask, 3)).toEqual([1 / 3, 1 / 3]);
+    expect(aggregations.get("seq_mean_token_mean")!(mask, 3)).toEqual([0.25, 0.5]);
+    expect(aggregations.get("seq_mean_token_sum")!(mask, 3)).toEqual([0.5, 0.5]);
+    expect(aggregations.get("seq_mean_token_sum_norm")!(mask, 4)).toEqual([1 / 8, 1 / 8]);
   });
   it("zero-length responses and all-masked batches give loss 0 and zero coefficients", () => {
     for (const aggregation of aggregations.keys()) {
@@ -119,10 +107,15 @@ describe("aggregations and KL (hand-checked)", () => {
   });
   it("k1, k2, k3 values; k3 clamped to 10", () => {
     const x = Math.log(2); // ref − logp
-    expect(klEstimators.get("k1")!(0, x).value).toBeCloseTo(-x, 12);
-    expect(klEstimators.get("k2")!(0, x).value).toBeCloseTo((x * x) / 2, 12);
-    expect(klEstimators.get("k3")!(0, x).value).toBeCloseTo(2 - x - 1, 12);
-    expect(klEstimators.get("k3")!(0, 30)).toEqual({ value: 10, derivative: 0 });
+    const derivative = [Number.NaN];
+    expect(klEstimators.get("k1")!(0, x, derivative)).toBeCloseTo(-x, 12);
+    expect(derivative[0]).toBe(1);
+    expect(klEstimators.get("k2")!(0, x, derivative)).toBeCloseTo((x * x) / 2, 12);
+    expect(derivative[0]).toBeCloseTo(-x, 12);
+    expect(klEstimators.get("k3")!(0, x, derivative)).toBeCloseTo(2 - x - 1, 12);
+    expect(derivative[0]).toBeCloseTo(1 - 2, 12);
+    expect(klEstimators.get("k3")!(0, 30, derivative)).toBe(10);
+    expect(derivative[0]).toBe(0);
   });
   it("klCoef adds the penalty and reports klReference", () => {
     const batch = {
@@ -163,6 +156,35 @@ describe("aggregations and KL (hand-checked)", () => {
   });
 });
 
+describe("policyLoss metrics", () => {
+  it("ratioMean and approxKl agree across losses (reported by the loss or computed generically)", () => {
+    const batch = {
+      logprobs: [
+        [Math.log(0.5), Math.log(0.2)],
+        [Math.log(0.4), 0],
+      ],
+      oldLogprobs: [
+        [Math.log(0.25), Math.log(0.2)],
+        [Math.log(0.8), 0],
+      ],
+      advantages: [
+        [1, 1],
+        [-1, 0],
+      ],
+      mask: [
+        [1, 1],
+        [1, 0],
+      ],
+    };
+    for (const loss of ["ppo", "reinforce", "importance_sampling", "cispo"]) {
+      const { metrics } = policyLoss(batch, { loss });
+      expect(metrics.ratioMean, loss).toBeCloseTo((2 + 1 + 0.5) / 3, 12);
+      expect(metrics.approxKl, loss).toBeCloseTo(-(Math.log(2) + 0 + Math.log(0.5)) / 3, 12);
+      expect(metrics.tokens, loss).toBe(3);
+    }
+  });
+});
+
 describe("policyLoss (bad input)", () => {
   const good = { logprobs: [[-1]], oldLogprobs: [[-1]], advantages: [[1]], mask: [[1]] };
   it("names the argument and the problem", () => {
@@ -185,7 +207,9 @@ describe("policyLoss (bad input)", () => {
     expect(() => policyLoss(good, { loss: "ppo", aggregation: "x" as "token_mean" })).toThrow(
       /options.aggregation/,
     );
-    expect(() => policyLoss(good, { loss: "ppo", klEstimator: "k9" as "k1", klCoef: 0 })).not.toThrow();
+    expect(() => policyLoss(good, { loss: "ppo", klEstimator: "k9" as "k1" })).toThrow(
+      /options.klEstimator.*k1, k2, k3/,
+    );
     expect(() =>
       policyLoss({ ...good, refLogprobs: [[0]] }, { loss: "ppo", klEstimator: "k9" as "k1" }),
     ).toThrow(/options.klEstimator/);

@@ -1,7 +1,7 @@
 import { assertBinaryMask, assertMatrix, assertSameShape, lookup, numberOption } from "../validate.js";
 import { aggregations } from "./aggregation.js";
 import { klEstimators } from "./kl.js";
-import { clampedExp } from "./numerics.js";
+import { clampLogRatio } from "./numerics.js";
 import { policyLosses } from "./registry.js";
 import type {
   ClipOptions,
@@ -60,56 +60,70 @@ function addReferenceKl(
   terms: LossTerms,
   batch: PolicyLossBatch,
   mask_S_T: number[][],
-  weights_S_T: number[][],
+  sequenceWeights_S: number[],
   options: PolicyLossOptions,
 ): number {
   const coefficient = numberOption(options as unknown as Record<string, unknown>, "klCoef", 0, 0);
   const estimator = lookup(klEstimators, "options.klEstimator", options.klEstimator ?? "k3");
-  const reference = batch.refLogprobs!;
+  const derivative = [0];
   let total = 0;
   let tokens = 0;
   for (let sequence = 0; sequence < mask_S_T.length; sequence++) {
-    for (let token = 0; token < mask_S_T[sequence].length; token++) {
-      if (mask_S_T[sequence][token] === 0) continue;
-      const kl = estimator(batch.logprobs[sequence][token], reference[sequence][token]);
-      total += kl.value;
+    const mask = mask_S_T[sequence];
+    const logprobs = batch.logprobs[sequence];
+    const reference = batch.refLogprobs![sequence];
+    const coefficients = terms.coefficients_S_T[sequence];
+    const weight = coefficient * sequenceWeights_S[sequence];
+    for (let token = 0; token < mask.length; token++) {
+      if (mask[token] === 0) continue;
+      const value = estimator(logprobs[token], reference[token], derivative);
+      total += value;
       tokens++;
-      if (coefficient === 0) continue;
-      const weight = weights_S_T[sequence][token];
-      terms.loss += coefficient * weight * kl.value;
-      terms.coefficients_S_T[sequence][token] += coefficient * weight * kl.derivative;
+      if (weight === 0) continue;
+      terms.loss += weight * value;
+      coefficients[token] += weight * derivative[0];
     }
   }
   return tokens === 0 ? 0 : total / tokens;
 }
 
-/** Token means of the ratio r and of the k1 estimate log(π_old/π) over the mask (verl's ppo_kl). */
-function ratioMetrics(batch: PolicyLossBatch, mask_S_T: number[][]): Record<string, number> {
+/**
+ * Token means of the ratio r (unless the loss reported it: one exp per token saved) and of the k1
+ * estimate log(π_old/π) over the mask (verl's ppo_kl).
+ */
+function ratioMetrics(
+  batch: PolicyLossBatch,
+  mask_S_T: number[][],
+  withRatio: boolean,
+): Record<string, number> {
   let ratioSum = 0;
   let klSum = 0;
   let tokens = 0;
   for (let sequence = 0; sequence < mask_S_T.length; sequence++) {
-    for (let token = 0; token < mask_S_T[sequence].length; token++) {
-      if (mask_S_T[sequence][token] === 0) continue;
-      const logRatio = batch.logprobs[sequence][token] - batch.oldLogprobs[sequence][token];
-      ratioSum += clampedExp(logRatio).value;
+    const mask = mask_S_T[sequence];
+    const logprobs = batch.logprobs[sequence];
+    const oldLogprobs = batch.oldLogprobs[sequence];
+    for (let token = 0; token < mask.length; token++) {
+      if (mask[token] === 0) continue;
+      const logRatio = logprobs[token] - oldLogprobs[token];
+      if (withRatio) ratioSum += Math.exp(clampLogRatio(logRatio));
       klSum -= logRatio;
       tokens++;
     }
   }
-  return {
-    ratioMean: tokens === 0 ? 1 : ratioSum / tokens,
-    approxKl: tokens === 0 ? 0 : klSum / tokens,
-    tokens,
-  };
+  const metrics: Record<string, number> = { approxKl: tokens === 0 ? 0 : klSum / tokens, tokens };
+  if (withRatio) metrics.ratioMean = tokens === 0 ? 1 : ratioSum / tokens;
+  return metrics;
 }
 
 /**
  * Policy loss of a batch and its per-token coefficients c[s][t] = ∂loss/∂logprobs[s][t]; the engine
  * back-propagates Σ c·logp. `options.loss` selects from `policyLosses`, `options.aggregation` from
  * `aggregations`; a KL-to-reference penalty (k1/k2/k3) is added when klCoef > 0.
- * Metrics: clipFractionLow/High, dualClipFraction (ppo), ratioMean, approxKl, tokens, klReference
- * (when refLogprobs is given), masteredFraction (when masteredProbability is set).
+ * Metrics: clipFractionLow/High, dualClipFraction (ppo), ratioMean, approxKl, tokens, policyLoss,
+ * klReference (when refLogprobs is given), masteredFraction (when masteredProbability is set).
+ *
+ * @example policyLoss({ logprobs, oldLogprobs, advantages, mask }, { loss: "ppo", clipHigh: 0.28 })
  */
 export function policyLoss(batch: PolicyLossBatch, options: PolicyLossOptions): PolicyLossResult {
   return policyLossWithDetached(batch, options, batch?.logprobs);
@@ -129,8 +143,10 @@ export function policyLossWithDetached(
   const definition = lookup(policyLosses, "options.loss (policy loss)", options.loss);
   const aggregation = lookup(aggregations, "options.aggregation", options.aggregation ?? "token_mean");
   validateBatch(batch);
-  assertMatrix("detachedLogprobs", detachedLogprobs);
-  assertSameShape("detachedLogprobs", detachedLogprobs, "batch.logprobs", batch.logprobs);
+  if (detachedLogprobs !== batch.logprobs) {
+    assertMatrix("detachedLogprobs", detachedLogprobs);
+    assertSameShape("detachedLogprobs", detachedLogprobs, "batch.logprobs", batch.logprobs);
+  }
   const record = options as unknown as Record<string, unknown>;
   const clip = resolveClip(options, definition.defaults);
   const width = batch.logprobs.reduce((maximum, row) => Math.max(maximum, row.length), 0);
@@ -147,22 +163,24 @@ export function policyLossWithDetached(
     const after = mask_S_T.flat().reduce((sum, value) => sum + value, 0);
     metrics.masteredFraction = before === 0 ? 0 : (before - after) / before;
   }
-  const weights_S_T = aggregation(mask_S_T, maxLength);
+  const sequenceWeights_S = aggregation(mask_S_T, maxLength);
   const terms = definition.compute(
     {
       logprobs_S_T: batch.logprobs,
       oldLogprobs_S_T: batch.oldLogprobs,
       advantages_S_T: batch.advantages,
       mask_S_T,
-      weights_S_T,
+      sequenceWeights_S,
       detachedLogprobs_S_T: detachedLogprobs,
     },
     clip,
   );
-  Object.assign(metrics, terms.metrics, ratioMetrics(batch, mask_S_T));
+  Object.assign(metrics, ratioMetrics(batch, mask_S_T, terms.metrics.ratioMean === undefined), terms.metrics);
   metrics.policyLoss = terms.loss;
   if (batch.refLogprobs !== undefined) {
-    metrics.klReference = addReferenceKl(terms, batch, mask_S_T, weights_S_T, options);
+    metrics.klReference = addReferenceKl(terms, batch, mask_S_T, sequenceWeights_S, options);
+  } else {
+    lookup(klEstimators, "options.klEstimator", options.klEstimator ?? "k3");
   }
   return { loss: terms.loss, coefficients: terms.coefficients_S_T, metrics };
 }

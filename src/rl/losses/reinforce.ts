@@ -1,25 +1,28 @@
-import { clampedExp, zerosLike } from "./numerics.js";
+import { clampLogRatio, zerosLike } from "./numerics.js";
 import type { LossInput, LossTerms, PolicyLossDefinition } from "./types.js";
 
-/** Σ_t w_t·ℓ_t for a token-local loss given as value and derivative of one token. */
+/**
+ * Σ_t w_t·ℓ_t for a token-local loss. `term` returns ℓ_t and writes ∂ℓ_t/∂logp_t into `slope[0]`
+ * (a reused one-slot array: no allocation per token).
+ */
 function tokenLocalLoss(
   input: LossInput,
-  term: (logprob: number, oldLogprob: number, advantage: number) => { value: number; derivative: number },
+  term: (logprob: number, oldLogprob: number, advantage: number, slope: number[]) => number,
 ): LossTerms {
   const coefficients_S_T = zerosLike(input.logprobs_S_T);
+  const slope = [0];
   let loss = 0;
   for (let sequence = 0; sequence < input.logprobs_S_T.length; sequence++) {
     const logprobs = input.logprobs_S_T[sequence];
-    const weights = input.weights_S_T[sequence];
+    const oldLogprobs = input.oldLogprobs_S_T[sequence];
+    const advantages = input.advantages_S_T[sequence];
+    const mask = input.mask_S_T[sequence];
+    const coefficients = coefficients_S_T[sequence];
+    const weight = input.sequenceWeights_S[sequence];
     for (let token = 0; token < logprobs.length; token++) {
-      if (input.mask_S_T[sequence][token] === 0) continue;
-      const result = term(
-        logprobs[token],
-        input.oldLogprobs_S_T[sequence][token],
-        input.advantages_S_T[sequence][token],
-      );
-      loss += weights[token] * result.value;
-      coefficients_S_T[sequence][token] = weights[token] * result.derivative;
+      if (mask[token] === 0) continue;
+      loss += weight * term(logprobs[token], oldLogprobs[token], advantages[token], slope);
+      coefficients[token] = weight * slope[0];
     }
   }
   return { loss, coefficients_S_T, metrics: {} };
@@ -33,10 +36,10 @@ function tokenLocalLoss(
 export const reinforceLoss: PolicyLossDefinition = {
   defaults: { clipLow: 0 },
   compute: (input) =>
-    tokenLocalLoss(input, (logprob, _old, advantage) => ({
-      value: -advantage * logprob,
-      derivative: -advantage,
-    })),
+    tokenLocalLoss(input, (logprob, _old, advantage, slope) => {
+      slope[0] = -advantage;
+      return -advantage * logprob;
+    }),
 };
 
 /**
@@ -47,8 +50,11 @@ export const reinforceLoss: PolicyLossDefinition = {
 export const importanceSamplingLoss: PolicyLossDefinition = {
   defaults: { clipLow: 0 },
   compute: (input) =>
-    tokenLocalLoss(input, (logprob, oldLogprob, advantage) => {
-      const ratio = clampedExp(logprob - oldLogprob);
-      return { value: -advantage * ratio.value, derivative: -advantage * ratio.derivative };
+    tokenLocalLoss(input, (logprob, oldLogprob, advantage, slope) => {
+      const logRatio = logprob - oldLogprob;
+      const clamped = clampLogRatio(logRatio);
+      const ratio = Math.exp(clamped);
+      slope[0] = clamped === logRatio ? -advantage * ratio : 0;
+      return -advantage * ratio;
     }),
 };

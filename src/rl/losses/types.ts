@@ -57,8 +57,8 @@ export interface LossInput {
   oldLogprobs_S_T: number[][];
   advantages_S_T: number[][];
   mask_S_T: number[][];
-  /** weights_S_T[s][t] ≥ 0, 0 where the mask is 0: the aggregation, see `aggregation.ts`. */
-  weights_S_T: number[][];
+  /** The aggregation: token t of sequence s weighs sequenceWeights_S[s]·mask[s][t] (`aggregation.ts`). */
+  sequenceWeights_S: number[];
   /**
    * Log-probs seen by stop-gradient terms (CISPO's weight). Equal to logprobs_S_T in training; a
    * gradient check holds them fixed to test the surrogate whose gradient the coefficients are.
