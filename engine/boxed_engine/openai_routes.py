@@ -91,16 +91,15 @@ def completion_prompts(tools: TextTools, prompt) -> list[list[int]]:
     return [tools.encode(item) if isinstance(item, str) else list(item) for item in prompt]
 
 
-def completion_logprobs(tools: TextTools, sequence: SampledSequence, text: str) -> dict:
+def completion_logprobs(tools: TextTools, sequence: SampledSequence) -> dict:
+    """The legacy completions shape: tokens, token_logprobs, top_logprobs (token → logprob), text_offset."""
     tokens = [tools.decode([token]) for token in sequence.tokens]
     offsets, position = [], 0
     for token in tokens:
         offsets.append(position)
         position += len(token)
-    keep = len(tokens)
     alternatives = [{tools.decode([i]): value for i, value in step} for step in sequence.top_logprobs] or None
-    return {"tokens": tokens[:keep], "token_logprobs": sequence.logprobs[:keep],
-            "top_logprobs": alternatives, "text_offset": offsets}
+    return {"tokens": tokens, "token_logprobs": sequence.logprobs, "top_logprobs": alternatives, "text_offset": offsets}
 
 
 def chat_logprobs(tools: TextTools, sequence: SampledSequence) -> dict:
@@ -131,7 +130,7 @@ def add_openai_routes(app: FastAPI, engine: Engine, sampler) -> None:
         choices = []
         for index, sequence in enumerate(sequences):
             text, reason = tools.finish(sequence, stops)
-            logprobs = completion_logprobs(tools, sequence, text) if request.logprobs is not None else None
+            logprobs = completion_logprobs(tools, sequence) if request.logprobs is not None else None
             choices.append({"index": index, "text": text, "logprobs": logprobs, "finish_reason": reason})
         return JSONResponse({"id": f"cmpl-{uuid.uuid4().hex}", "object": "text_completion", "created": int(time.time()),
                              "model": request.model or model_name, "choices": choices,

@@ -61,6 +61,9 @@ def add_auth(app: FastAPI, token: str | None) -> None:
         return await call_next(request)
 
 
+SAMPLE_BUDGET_FACTOR = 16  # sampling keeps no activations for backward, so it affords more tokens per chunk
+
+
 class Sampler:
     """Runs sampling requests one at a time (they share the RNG), beside training calls."""
 
@@ -70,12 +73,19 @@ class Sampler:
 
     def run(self, prompts: list[list[int]], options: SamplingOptions, seed: int | None, stop_ids: set[int],
             stop_checker=None):
+        """Rows decode together, in chunks of at most SAMPLE_BUDGET_FACTOR × token_budget cached tokens."""
         engine = self.engine
         generator = torch.Generator().manual_seed(seed) if seed is not None else engine.sampling_generator
+        width = max(len(prompt) for prompt in prompts) + options.max_tokens
+        chunk = max(1, engine.options.token_budget * SAMPLE_BUDGET_FACTOR // width)
+        sequences = []
         with self.lock, engine.weights_lock.reading(), engine.autocast():
-            return sample_sequences(engine.model, prompts, options, stop_ids=engine.stop_ids | stop_ids,
-                                    pad_id=engine.pad_id, generator=generator, device=engine.device,
-                                    stop_checker=stop_checker)
+            for start in range(0, len(prompts), chunk):
+                checker = stop_checker and (lambda row, sequence, offset=start: stop_checker(row + offset, sequence))
+                sequences += sample_sequences(engine.model, prompts[start:start + chunk], options,
+                                              stop_ids=engine.stop_ids | stop_ids, pad_id=engine.pad_id,
+                                              generator=generator, device=engine.device, stop_checker=checker)
+        return sequences
 
 
 def sample_route(engine: Engine, sampler: Sampler, request: SampleRequest) -> dict:
