@@ -3,7 +3,8 @@
  * samples, broadcast over 512 sequences × 4,096 response tokens, and the policy loss with its per-token
  * coefficients (PPO clip-higher + dual clip, token_mean, k3 KL to the reference).
  *   npx tsx bench/rl/advantages-loss.ts [sequences] [tokens] [repeats]
- * Prints the median wall time of each stage over the repeats.
+ * Prints the median wall time of each stage over the repeats, and the process CPU time of the whole
+ * measured section per repeat (on a shared, overloaded machine wall time includes waiting for a core).
  */
 import {
   broadcastAdvantages,
@@ -45,8 +46,9 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-const timings = { advantages: [] as number[], broadcast: [] as number[], loss: [] as number[] };
+const timings = { advantages: [] as number[], broadcast: [] as number[], loss: [] as number[], cpu: [] as number[] };
 for (let repeat = 0; repeat < repeats; repeat++) {
+  const cpuStart = process.cpuUsage();
   let start = performance.now();
   const advantages_S = flattenGroups(computeAdvantages(rewards_G_N, { estimator: "grpo" }));
   timings.advantages.push(performance.now() - start);
@@ -60,6 +62,8 @@ for (let repeat = 0; repeat < repeats; repeat++) {
     { loss: "ppo", clipHigh: 0.28, dualClip: 3, aggregation: "token_mean", klCoef: 0.001, klEstimator: "k3" },
   );
   timings.loss.push(performance.now() - start);
+  const cpu = process.cpuUsage(cpuStart);
+  timings.cpu.push((cpu.user + cpu.system) / 1000);
   if (!Number.isFinite(result.loss)) throw new Error("loss is not finite");
 }
 const total = median(timings.advantages) + median(timings.broadcast) + median(timings.loss);
@@ -69,4 +73,5 @@ console.log(
 console.log(`advantages (grpo):            ${median(timings.advantages).toFixed(2)} ms`);
 console.log(`broadcast + mask:             ${median(timings.broadcast).toFixed(1)} ms`);
 console.log(`policyLoss (ppo + k3 KL):     ${median(timings.loss).toFixed(1)} ms`);
-console.log(`total (median of ${repeats}):        ${total.toFixed(1)} ms`);
+console.log(`total wall (median of ${repeats}):   ${total.toFixed(1)} ms`);
+console.log(`total CPU time (median):      ${median(timings.cpu).toFixed(1)} ms`);
