@@ -31,6 +31,9 @@ export interface FakeServerOptions {
 
 export interface LoggedRequest {
   key: string;
+  /** The last message's content (chat) or the prompt (completion), and the request's seed. */
+  prompt?: string;
+  seed?: number | null;
   n: number;
   outcome: "ok" | "429" | "500" | "dropped" | "malformed" | "401" | "400";
 }
@@ -93,8 +96,11 @@ function completion(body: Record<string, unknown>, answers: number) {
       ? { index, message: { role: "assistant", content: text }, finish_reason: "stop" }
       : { index, text, finish_reason: "stop" };
   });
+  const messages = chat ? (body.messages as { content: string }[]) : [];
   return {
     key: `${prompt}|${seed}`,
+    prompt: chat ? messages[messages.length - 1].content : String(body.prompt),
+    seed: body.seed === undefined ? null : Number(body.seed),
     n,
     response: {
       id: "fake",
@@ -128,9 +134,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     }
     if (request.url?.endsWith("/models"))
       return send(response, 200, { object: "list", data: [{ id: "fake", object: "model" }] });
-    const { key, n, response: body } = completion(JSON.parse(raw), options.answers ?? 5);
+    const { key, prompt, seed, n, response: body } = completion(JSON.parse(raw), options.answers ?? 5);
     if (options.rejectN && n > 1) {
-      log.push({ key, n, outcome: "400" });
+      log.push({ key, prompt, seed, n, outcome: "400" });
       return send(response, 400, { error: { message: "n > 1 is not supported" } });
     }
     const fault = options.alwaysMalformed ? "malformed" : pickFault(random, options.faults ?? {});
@@ -138,21 +144,21 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       setTimeout(resolve, fault === "slow" ? (options.slowMs ?? 1000) : (options.latencyMs ?? 0)),
     );
     if (fault === "dropped") {
-      log.push({ key, n, outcome: "dropped" });
+      log.push({ key, prompt, seed, n, outcome: "dropped" });
       return request.socket.destroy();
     }
     if (fault === "429" || fault === "500") {
-      log.push({ key, n, outcome: fault });
+      log.push({ key, prompt, seed, n, outcome: fault });
       return send(response, Number(fault), {
         error: { message: fault === "429" ? "rate limited" : "internal error" },
       });
     }
     if (fault === "malformed") {
-      log.push({ key, n, outcome: "malformed" });
+      log.push({ key, prompt, seed, n, outcome: "malformed" });
       response.writeHead(200, { "content-type": "application/json" });
       return response.end('{"choices": [ {"index": 0, "mess');
     }
-    log.push({ key, n, outcome: "ok" });
+    log.push({ key, prompt, seed, n, outcome: "ok" });
     send(response, 200, body);
   };
   const server: Server = createServer((request, response) => {

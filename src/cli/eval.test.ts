@@ -1,0 +1,193 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT, runCli } from "../../test/helpers/cli.js";
+import { passAtK } from "../eval/metrics/pass-at-k.js";
+import type { EvalResults } from "../eval/results.js";
+import type { SampleRecord } from "../eval/score.js";
+import { type FakeServer, startFakeServer } from "../sample/test-helpers/fake-openai-server.js";
+
+const QWEN = join(REPO_ROOT, "../shared/data/responses/qwen25-math-math_cot_100.jsonl");
+const folder = mkdtempSync(join(tmpdir(), "boxed-eval-cli-"));
+const problemsFile = join(folder, "problems.jsonl");
+writeFileSync(
+  problemsFile,
+  Array.from({ length: 3 }, (_, id) => JSON.stringify({ id, problem: `Q${id}`, answer: String(id) })).join(
+    "\n",
+  ),
+);
+
+describe("boxed eval --samples (offline scoring of the shared Qwen2.5-Math responses)", () => {
+  it("prints pass@1, pass@8, maj@8 that differ from the file's own labels only where graders disagree", async () => {
+    const out = join(folder, "qwen");
+    const result = await runCli(["eval", "--samples", QWEN, "--out", out, "--workers", "2"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    for (const metric of ["pass@1", "pass@8", "maj@8"])
+      expect(result.stdout).toMatch(new RegExp(`${metric}\\s+0\\.9\\d\\d`));
+    const results: EvalResults = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+    const ours = results.benchmarks["qwen25-math-math_cot_100"];
+    const records: SampleRecord[] = readFileSync(join(out, "samples.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const rows = readFileSync(QWEN, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { idx: number; score: boolean[] });
+    // Independent computation from the file's labels, and the per-sample disagreements with our grader.
+    let disagreements = 0;
+    let labelPass1 = 0;
+    let labelPass8 = 0;
+    const disagreeingProblems = new Set<string>();
+    for (const row of rows) {
+      const mine = records
+        .filter((record) => record.problemId === String(row.idx))
+        .sort((a, b) => a.index - b.index);
+      row.score.forEach((label, index) => {
+        if (label !== mine[index].correct) {
+          disagreements++;
+          disagreeingProblems.add(String(row.idx));
+        }
+      });
+      const correct = row.score.filter(Boolean).length;
+      labelPass1 += passAtK(8, correct, 1) / rows.length;
+      labelPass8 += passAtK(8, correct, 8) / rows.length;
+    }
+    console.log(
+      `ours pass@1 ${ours.metrics["pass@1"].toFixed(4)} pass@8 ${ours.metrics["pass@8"].toFixed(4)} maj@8 ${ours.metrics["maj@8"].toFixed(4)}; labels pass@1 ${labelPass1.toFixed(4)} pass@8 ${labelPass8.toFixed(4)}; ${disagreements} of 800 grades differ`,
+    );
+    expect(disagreements).toBeLessThanOrEqual(16); // the verifier agrees with Qwen's grader on ≥ 98% of responses
+    expect(Math.abs(ours.metrics["pass@1"] - labelPass1)).toBeLessThanOrEqual(disagreements / 800 + 1e-9);
+    expect(Math.abs(ours.metrics["pass@8"] - labelPass8)).toBeLessThanOrEqual(
+      disagreeingProblems.size / 100 + 1e-9,
+    );
+    expect(Math.abs(ours.metrics["maj@8"] - 0.925)).toBeLessThanOrEqual(
+      disagreeingProblems.size / 100 + 1e-9,
+    ); // labels' maj@8 = 0.925
+    expect(ours.byLevel["Level 5"]?.problems).toBeGreaterThan(0);
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain('<canvas id="pass-at-k"');
+  });
+});
+
+describe("boxed eval against a server", () => {
+  let fake: FakeServer;
+  let keyed: FakeServer;
+  let malformed: FakeServer;
+  beforeAll(async () => {
+    [fake, keyed, malformed] = await Promise.all([
+      startFakeServer({ latencyMs: 5 }),
+      startFakeServer({ apiKey: "right-key" }),
+      startFakeServer({ alwaysMalformed: true }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([fake.close(), keyed.close(), malformed.close()]);
+  });
+  const base = (url: string, out: string) => [
+    "eval",
+    "--data",
+    problemsFile,
+    "--base-url",
+    url,
+    "--model",
+    "fake",
+    "--out",
+    join(folder, out),
+    "--no-progress",
+    "--workers",
+    "1",
+  ];
+
+  it("--dry-run prints the plan without contacting the server", async () => {
+    const before = fake.log.length;
+    const result = await runCli([
+      ...base(fake.url, "dry"),
+      "--n",
+      "4",
+      "--samples-per-request",
+      "2",
+      "--dry-run",
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("plan: problems (3 problems) × n=4");
+    expect(result.stdout).toContain("0 stored and reused, 12 to request in 6 requests");
+    expect(result.stdout).toContain('"role":"system"');
+    expect(fake.log.length).toBe(before);
+  });
+
+  it("evaluates, then reuses stored samples when n is raised", async () => {
+    const first = await runCli([...base(fake.url, "grow"), "--n", "2", "--seed", "1"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/pass@2\s+\d\.\d{3}/);
+    const requests = fake.log.length;
+    const second = await runCli([...base(fake.url, "grow"), "--n", "4", "--seed", "1"]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(fake.log.slice(requests).map((entry) => entry.n)).toEqual([2, 2, 2]); // only samples 2–3 of each problem
+    const results: EvalResults = JSON.parse(readFileSync(join(folder, "grow", "results.json"), "utf8"));
+    expect(results.benchmarks.problems.n).toBe(4);
+    expect(results.schemaVersion).toBe(1);
+  });
+
+  it.each([
+    [
+      ["eval", "--benchmark", "aime23", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--out", "x"],
+      /unknown benchmark "aime23"; known benchmarks: aime24/,
+    ],
+    [
+      [
+        "eval",
+        "--benchmark",
+        "aime24",
+        "--base-url",
+        "http://127.0.0.1:9/v1",
+        "--model",
+        "m",
+        "--out",
+        join(folder, "down"),
+      ],
+      /cannot reach server http:\/\/127\.0\.0\.1:9\/v1/,
+    ],
+  ])("bad input %#: a clear message, fast", async (args, message) => {
+    const started = Date.now();
+    const result = await runCli(args);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("bad input: a wrong API key is named as such", async () => {
+    const result = await runCli([...base(keyed.url, "key"), "--api-key", "wrong"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/rejected the API key/);
+  });
+
+  it("bad input: malformed server JSON is reported as server errors, not wrong answers, and outputs are still written", async () => {
+    const result = await runCli([...base(malformed.url, "malformed"), "--retries", "1"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/3 requests failed \(first: .*malformed JSON/);
+    const results: EvalResults = JSON.parse(readFileSync(join(folder, "malformed", "results.json"), "utf8"));
+    expect(results.benchmarks.problems).toMatchObject({ errors: 3, samples: 0, problemsWithoutSamples: 3 });
+  });
+
+  it("bad input: a dataset row without an answer names the row and the field", async () => {
+    const broken = join(folder, "broken.jsonl");
+    writeFileSync(broken, '{"problem":"Q","answer":"1"}\n{"problem":"Q2","solution":"x"}\n');
+    const result = await runCli([
+      "eval",
+      "--data",
+      broken,
+      "--base-url",
+      fake.url,
+      "--model",
+      "fake",
+      "--out",
+      join(folder, "broken"),
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /broken\.jsonl: row 2 has no answer in field "answer" \(set --answer-field\)/,
+    );
+  });
+});
