@@ -71,6 +71,38 @@ describe("gradient check: coefficients = ∂loss/∂logprobs for every loss × a
       });
     }
   }
+  it("ppo with NGRPO per-sign clipping and UloRL mastered-token masking", () => {
+    const batch = randomBatch(77);
+    batch.logprobs[0][0] = Math.log(0.995); // a mastered token of a positive sequence: masked
+    batch.advantages[0] = batch.advantages[0].map(Math.abs);
+    const masked = policyLossWithDetached(batch, { loss: "ppo", masteredProbability: 0.99 }, batch.logprobs);
+    expect(masked.metrics.masteredFraction).toBeGreaterThan(0);
+    expect(masked.coefficients[0][0]).toBe(0);
+    for (const aggregation of aggregations.keys() as Iterable<AggregationName>) {
+      const options: PolicyLossOptions = {
+        loss: "ppo",
+        aggregation,
+        clipPositive: 0.3,
+        clipNegative: 0.1,
+        masteredProbability: 0.99,
+      };
+      expect(worstRelativeError(batch, options)).toBeLessThan(1e-4);
+    }
+  });
+  it("on-policy (logp = logp_old) every loss has the REINFORCE gradient −A·w", () => {
+    const batch = randomBatch(5);
+    batch.oldLogprobs = batch.logprobs.map((row) => [...row]);
+    batch.advantages = batch.advantages.map((row, sequence) => row.map(() => row[0] || sequence - 1));
+    const reference = policyLossWithDetached(batch, { loss: "reinforce" }, batch.logprobs).coefficients;
+    for (const loss of policyLosses.keys()) {
+      const { coefficients } = policyLossWithDetached(batch, { loss }, batch.logprobs);
+      coefficients.forEach((row, sequence) => {
+        row.forEach((value, token) => {
+          expect(value, `${loss}[${sequence}][${token}]`).toBeCloseTo(reference[sequence][token], 12);
+        });
+      });
+    }
+  });
   it("some coefficients of the ppo check are zeroed by clipping (the check covers both branches)", () => {
     const batch = randomBatch(1000);
     const { metrics } = policyLossWithDetached(batch, { loss: "ppo" }, batch.logprobs);
