@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { extractAnswer } from "./extract.js";
+import { extractAnswer, findBoxes } from "./extract.js";
 
 describe("extractAnswer", () => {
   const cases: [string, string, string | null, string | null][] = [
@@ -56,5 +56,20 @@ describe("extractAnswer", () => {
 
   it("rejects a non-string input with the argument's name", () => {
     expect(() => extractAnswer(3 as unknown as string)).toThrow(/text/);
+  });
+});
+
+describe("findBoxes", () => {
+  it("finds outermost boxes only, in order, in one pass", () => {
+    expect(findBoxes("\\boxed{\\boxed{1}} and \\fbox{2}").map((box) => box.content)).toEqual([
+      "\\boxed{1}",
+      "2",
+    ]);
+  });
+  it("skips an unbalanced box but keeps a closed one after it", () => {
+    expect(findBoxes("\\boxed{broken \\boxed{5}").map((box) => box.content)).toEqual(["5"]);
+  });
+  it("reads boxes escaped twice (`\\\\boxed`)", () => {
+    expect(findBoxes("so \\\\boxed{004}.").map((box) => box.content)).toEqual(["004"]);
   });
 });

@@ -12,7 +12,6 @@
  *  6. `multiple_choice` — a lone choice letter `(B)` at the end of prose;
  *  7. `last_number` — the last number in the text (needs match type `expr`).
  */
-import { findClosingBrace } from "./latex-scan.js";
 
 export type MatchType = "latex" | "expr";
 export interface ExtractOptions {
@@ -33,29 +32,52 @@ interface Box {
   content: string;
 }
 
-/** All `\boxed{…}` / `\fbox{…}` / `\boxed 5` occurrences, in order. Unbalanced boxes are skipped. */
+/**
+ * All outermost `\boxed{…}` / `\fbox{…}` / `\boxed 5` occurrences, in order, in one linear pass
+ * (a stack of open boxes; unbalanced boxes are skipped, boxes nested in a closed box dropped).
+ */
 export function findBoxes(text: string): Box[] {
-  const boxes: Box[] = [];
-  for (const command of BOX_COMMANDS) {
-    let from = 0;
-    for (;;) {
-      const start = text.indexOf(command, from);
-      if (start < 0) break;
-      from = start + command.length;
-      let cursor = from;
+  const closed: Box[] = [];
+  const open: { start: number; contentStart: number; depth: number }[] = [];
+  let depth = 0;
+  for (let index = 0; index < text.length; index++) {
+    const character = text[index];
+    if (character === "\\") {
+      const command = BOX_COMMANDS.find((name) => text.startsWith(name, index));
+      if (!command) {
+        if (text[index + 1] === "{" || text[index + 1] === "}") index++;
+        continue;
+      }
+      let cursor = index + command.length;
       while (text[cursor] === " ") cursor++;
       if (text[cursor] === "{") {
-        const close = findClosingBrace(text, cursor);
-        if (close < 0) continue;
-        boxes.push({ start, end: close + 1, content: text.slice(cursor + 1, close) });
-        from = close + 1;
-      } else if (cursor > from) {
+        open.push({ start: index, contentStart: cursor + 1, depth });
+        depth++;
+      } else if (cursor > index + command.length) {
         const token = /^[^\s$]+/.exec(text.slice(cursor, cursor + 100));
-        if (token) boxes.push({ start, end: cursor + token[0].length, content: token[0] });
+        if (token) closed.push({ start: index, end: cursor + token[0].length, content: token[0] });
+      }
+      index = cursor;
+      continue;
+    }
+    if (character === "{") depth++;
+    else if (character === "}" && depth > 0) {
+      depth--;
+      while (open.length > 0 && open[open.length - 1].depth > depth) open.pop();
+      const top = open[open.length - 1];
+      if (top && top.depth === depth) {
+        open.pop();
+        closed.push({ start: top.start, end: index + 1, content: text.slice(top.contentStart, index) });
       }
     }
   }
-  return boxes.sort((first, second) => first.start - second.start);
+  closed.sort((first, second) => first.start - second.start);
+  const outermost: Box[] = [];
+  for (const box of closed) {
+    const last = outermost[outermost.length - 1];
+    if (!last || box.start >= last.end) outermost.push(box);
+  }
+  return outermost;
 }
 
 function isConnective(between: string): boolean {

@@ -19,6 +19,9 @@ export function casRefusal(latex: string): string | null {
   if (/\d{4,}\s*!|[)}]\s*!|!\s*!/.test(latex)) return "large factorial";
   // Power towers (`10^{10^{10}}`) and huge exponents (`2^{100000}`).
   if (/\^\s*\{[^{}]*\^/.test(latex) || /\^\s*\{?\s*-?\d{5,}/.test(latex)) return "huge power";
+  // Symbolic powers of degree 100+ (`(x+1)^{999}`): simplification would expand them.
+  if (/\^\s*\{?\s*-?\d{3,}/.test(latex) && /[a-zA-Z]/.test(latex.replace(/\\[a-zA-Z]+/g, "")))
+    return "huge symbolic power";
   if (/\\(?:sum|prod|int|lim|iint|oint)/.test(latex) && /\d{5,}|\\infty/.test(latex))
     return "unbounded operator";
   if (/(?:\d{200,})/.test(latex)) return "huge number";

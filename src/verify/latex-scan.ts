@@ -3,24 +3,6 @@
 const OPENERS = "{([";
 const CLOSERS = "})]";
 
-/** Index of the `}` that closes the `{` at `openIndex`, or -1 when unbalanced. Skips escaped `\{` `\}`. */
-export function findClosingBrace(text: string, openIndex: number): number {
-  let depth = 0;
-  for (let index = openIndex; index < text.length; index++) {
-    const character = text[index];
-    if (character === "\\") {
-      index++;
-      continue;
-    }
-    if (character === "{") depth++;
-    else if (character === "}") {
-      depth--;
-      if (depth === 0) return index;
-    }
-  }
-  return -1;
-}
-
 /**
  * Depth of `{`, `(`, `[` nesting (and `\{`…`\}`, `\begin`…`\end`) at each character is tracked while
  * scanning; `onTopLevel(index)` is called for every character at depth 0. Unbalanced closers are ignored,
