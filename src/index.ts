@@ -8,3 +8,5 @@ export * from "./eval/index.js";
 export * from "./sample/index.js";
 export * from "./store/index.js";
 export * from "./verify/index.js";
+export * from "./tokenize/index.js";
+export * from "./scale/index.js";
