@@ -2,7 +2,7 @@
 PY ?= python3
 TS_SOURCES := $(shell find src -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
 
-.PHONY: setup demo test build lint clean
+.PHONY: setup system demo test build lint clean
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -19,7 +19,10 @@ dist/.built: node_modules/.installed tsconfig.json tsconfig.build.json $(TS_SOUR
 
 build: dist/.built
 
-setup: node_modules/.installed .venv/.installed dist/.built
+system:
+	bash scripts/setup-system.sh
+
+setup: system node_modules/.installed .venv/.installed dist/.built
 
 demo: setup
 	node dist/cli/main.js demo
