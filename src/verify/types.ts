@@ -19,7 +19,10 @@ export interface Grade {
 export interface GradeOptions {
   /** Relative tolerance exponent for floats: equal when |a-b| <= 10^-precision * max(1,|b|). Default 6. */
   precision?: number;
-  /** Variables must match by name (x=3 vs 3 is then not equal). Default true. */
+  /**
+   * Variables must match by name: with `false`, a lone differing variable is renamed (`f(x)` = `f(y)`).
+   * A named answer `x = 3` still matches a bare `3` either way (as in Math-Verify). Default true.
+   */
   strict?: boolean;
   /** Compare a set with a relation/inequality describing it. Default false. */
   allowSetRelationComparison?: boolean;
