@@ -4,8 +4,9 @@ import type { RewardFunction } from "./types.js";
 /**
  * N-gram repetition penalty — Yeo et al. 2025, "Demystifying Long Chain-of-Thought Reasoning in LLMs",
  * arXiv:2502.03373 §4: penalise text that repeats itself. Over the whitespace-separated words,
- *   r = −penalty · (#n-grams that already occurred earlier) / (#n-grams),
- * 0 when the text has fewer than n words. Options n (default 3), penalty (default 1).
+ *   r = −penalty · (#n-grams that already occurred earlier) / (#n-grams)  =  −penalty · (1 − #distinct/#n-grams),
+ * 0 when the text has fewer than n words. Counted over whitespace-separated words (the paper counts
+ * tokens; rewards see text). Options n (default 3), penalty (default 1).
  */
 export const repetitionPenalty: RewardFunction = (group_N, options) => {
   const size = numberOption(options, "n", 3, 1);

@@ -54,11 +54,14 @@ describe("rewards (hand-checked)", () => {
       sample(false, 150),
     ];
     const values = run("hapo", group, { historyLength: 100 });
-    const expected = [0, Math.SQRT1_2, -1, 0, -Math.SQRT1_2];
+    const expected = [0, Math.SQRT1_2, -0.7, 0, -Math.SQRT1_2]; // correct floored at −0.7
     values.forEach((value, index) => {
       expect(value).toBeCloseTo(expected[index], 12);
     });
     expect(run("hapo", group)).toEqual([0, 0, 0, 0, 0]);
+    expect(
+      run("hapo", [sample(true, 200), sample(false, 300)], { historyLength: 100, correctFloor: -1 }),
+    ).toEqual([-1, -1]);
     expect(updateHapoHistory(undefined, group)).toBe(50);
     expect(updateHapoHistory(40, group)).toBe(40);
     expect(updateHapoHistory(undefined, [sample(false, 3)])).toBeUndefined();
