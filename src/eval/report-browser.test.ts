@@ -20,6 +20,14 @@ const ARGS = [
   "--no-first-run",
 ];
 
+/** Runs in the page: for each chart canvas, whether Chart.js owns it and how many pixels it painted. */
+const INSPECT_CHARTS = `[...document.querySelectorAll("canvas[data-chart]")].map((canvas) => {
+  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0;
+  for (let index = 3; index < pixels.length; index += 4) if (pixels[index] > 0) painted++;
+  return { id: canvas.id, hasChart: Chart.getChart(canvas) !== undefined, width: canvas.width, painted };
+})`;
+
 function fixtureProblems(): ScoredProblem[] {
   return Array.from({ length: 30 }, (_, id) => ({
     problemId: String(id),
@@ -60,19 +68,8 @@ describe("report.html in a real browser", () => {
         if (!request.url().startsWith("file:")) errors.push(`network request: ${request.url()}`);
       });
       await page.goto(pathToFileURL(path).href, { waitUntil: "load" });
-      const charts = await page.evaluate(() =>
-        [...document.querySelectorAll("canvas[data-chart]")].map((canvas) => {
-          const element = canvas as HTMLCanvasElement;
-          const chart = (
-            window as unknown as { Chart: { getChart(c: HTMLCanvasElement): unknown } }
-          ).Chart.getChart(element);
-          const pixels =
-            element.getContext("2d")?.getImageData(0, 0, element.width, element.height).data ?? [];
-          let painted = 0;
-          for (let index = 3; index < pixels.length; index += 4) if (pixels[index] > 0) painted++;
-          return { id: element.id, hasChart: chart !== undefined, width: element.width, painted };
-        }),
-      );
+      const charts: { id: string; hasChart: boolean; width: number; painted: number }[] =
+        await page.evaluate(INSPECT_CHARTS);
       expect(charts.map((chart) => chart.id)).toEqual(["pass-at-k", "length-0", "level-0", "subject-0"]);
       for (const chart of charts) {
         expect(chart.hasChart, chart.id).toBe(true);
