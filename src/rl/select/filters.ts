@@ -20,18 +20,28 @@ export function passRate(rewards_N: number[], threshold = 0.5): number {
  * DAPO dynamic sampling — Yu et al. 2025, arXiv:2503.14476 §3.2: drop groups whose rewards are all
  * equal (all correct or all wrong: zero group-relative advantage, no gradient), keep the rest:
  *   keep g  ⇔  max(r_g) − min(r_g) > tolerance (default 0).
- * Reports dropped, droppedAllCorrect (all rewards > 0.5) and droppedAllWrong; the loop samples more
- * prompts until the batch is full.
+ * Option strategy: "all_equal" (default, DAPO), "all_correct" (drop only uniform groups that are solved,
+ * keep all-wrong ones — for `ngrpo`, whose virtual max-reward sample gives them a signal; the NGRPO
+ * authors' scripts use this), "all_wrong". A uniform group counts as correct when its rewards are > 0.5.
+ * Reports dropped, droppedAllCorrect and droppedAllWrong; the loop samples more prompts to fill the batch.
  */
 export const dynamicSampling: BatchFilter = (rewards_G_N, options) => {
   const tolerance = numberOption(options, "tolerance", 0, 0);
+  const strategy = options.strategy ?? "all_equal";
+  if (strategy !== "all_equal" && strategy !== "all_correct" && strategy !== "all_wrong") {
+    throw new Error(
+      `options.strategy must be "all_equal", "all_correct" or "all_wrong", got ${String(strategy)}`,
+    );
+  }
   const kept: number[] = [];
   let allCorrect = 0;
   let allWrong = 0;
   rewards_G_N.forEach((rewards_N, group) => {
     const spread = rewards_N.length === 0 ? 0 : Math.max(...rewards_N) - Math.min(...rewards_N);
-    if (spread > tolerance) kept.push(group);
-    else if (passRate(rewards_N) === 1) allCorrect++;
+    const solved = passRate(rewards_N) === 1;
+    const drop = spread <= tolerance && (strategy === "all_equal" || (strategy === "all_correct") === solved);
+    if (!drop) kept.push(group);
+    else if (solved) allCorrect++;
     else allWrong++;
   });
   const dropped = rewards_G_N.length - kept.length;

@@ -15,6 +15,20 @@ describe("batch filters", () => {
     expect(result.kept).toEqual([0]);
     expect(result.metrics).toEqual({ dropped: 4, droppedAllCorrect: 2, droppedAllWrong: 2 });
   });
+  it("dynamic_sampling strategies: drop only all-correct or only all-wrong groups", () => {
+    const rewards = [
+      [1, 0],
+      [1, 1],
+      [0, 0],
+    ];
+    expect(filterBatch(rewards, { filter: "dynamic_sampling", strategy: "all_correct" }).kept).toEqual([
+      0, 2,
+    ]);
+    expect(filterBatch(rewards, { filter: "dynamic_sampling", strategy: "all_wrong" }).kept).toEqual([0, 1]);
+    expect(() => filterBatch(rewards, { filter: "dynamic_sampling", strategy: "x" })).toThrow(
+      /options.strategy/,
+    );
+  });
   it("difficulty keeps pass rates in [lo, hi]", () => {
     const rewards = [
       [1, 1, 1, 1],
