@@ -9,3 +9,4 @@ export * from "./sample/index.js";
 export * from "./store/index.js";
 export * from "./verify/index.js";
 export * from "./tokenize/index.js";
+export * from "./scale/index.js";

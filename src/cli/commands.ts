@@ -3,6 +3,7 @@ import { registerEngine } from "./engine.js";
 import { registerEval } from "./eval.js";
 import { registerGrade } from "./grade.js";
 import { registerModel } from "./model.js";
+import { registerScale } from "./scale.js";
 import { registerTrain } from "./train.js";
 
 /** Every CLI command, one line each; a command is listed here only once it does real work. */
@@ -11,5 +12,6 @@ export function registerCommands(program: Command): void {
   registerEval(program);
   registerGrade(program);
   registerModel(program);
+  registerScale(program);
   registerTrain(program);
 }

@@ -1,0 +1,89 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
+
+interface AnalyzeFlags {
+  samples: string;
+  strategies: string[];
+  labels: "file" | "verify";
+  tokenizer?: string;
+  html?: string;
+  json?: boolean;
+  draws: string;
+  seed: string;
+}
+
+const DEFAULT_STRATEGIES = [
+  "pass@1",
+  "maj@8",
+  "vote@8,weight=reward",
+  "best@8,score=reward",
+  "esc@8,window=2",
+  "ac@8",
+];
+
+function readJsonl(path: string): unknown[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line, index) => {
+      try {
+        return JSON.parse(line) as unknown;
+      } catch {
+        throw new Error(`--samples ${path}: line ${index + 1} is not JSON`);
+      }
+    });
+}
+
+async function analyze(flags: AnalyzeFlags): Promise<void> {
+  const { analyzeStrategies, poolsFromRows, analysisPage, analysisTableRows, ANALYSIS_HEADERS } =
+    await import("../scale/index.js");
+  if (flags.labels !== "file" && flags.labels !== "verify")
+    throw new Error(`--labels must be file or verify, got "${flags.labels}"`);
+  const draws = Number(flags.draws);
+  if (!Number.isInteger(draws) || draws < 1)
+    throw new Error(`--draws must be a positive integer, got "${flags.draws}"`);
+  let countTokens: ((text: string) => number) | undefined;
+  if (flags.tokenizer) {
+    const { loadTokenizer } = await import("../tokenize/index.js");
+    const tokenizer = await loadTokenizer(flags.tokenizer);
+    countTokens = (text) => tokenizer.encode(text, { addSpecialTokens: false }).length;
+  }
+  const pools = poolsFromRows(readJsonl(flags.samples), { labels: flags.labels, countTokens });
+  const specs = flags.strategies.flatMap((spec) => spec.split(/\s+/)).filter((spec) => spec !== "");
+  const results = analyzeStrategies(specs, pools, { draws, seed: Number(flags.seed) });
+  if (flags.html) {
+    const { renderReportPage } = await import("../report/html-page.js");
+    writeFileSync(flags.html, renderReportPage(analysisPage(results, flags.samples)));
+  }
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    return;
+  }
+  const { formatTable } = await import("../report/terminal-table.js");
+  const title = `${pools.length} problems, labels from ${flags.labels}${countTokens ? "" : ", tokens estimated as characters/4"}`;
+  process.stdout.write(formatTable(ANALYSIS_HEADERS, analysisTableRows(results), { title }));
+  for (const result of results)
+    if (result.notes) process.stdout.write(`${result.strategy}: ${result.notes}\n`);
+}
+
+/** `boxed scale analyze`: compare test-time strategies offline on pre-generated samples. */
+export function registerScale(program: Command): void {
+  const scale = program
+    .command("scale")
+    .description("Test-time scaling: compare and run voting and early-stopping strategies.");
+  scale
+    .command("analyze")
+    .description("Expected accuracy, samples and tokens of each strategy on a pool of pre-generated samples.")
+    .requiredOption(
+      "--samples <file>",
+      "JSONL: eval samples.jsonl rows, or problem rows with code[] (and pred_score)",
+    )
+    .option("--strategies <specs...>", "strategy specs name@budget[,key=value…]", DEFAULT_STRATEGIES)
+    .option("--labels <source>", "correctness from the file's labels (file) or by grading (verify)", "verify")
+    .option("--tokenizer <dir>", "count tokens with this HF tokenizer directory (default: characters/4)")
+    .option("--html <file>", "write an accuracy-vs-tokens chart page")
+    .option("--json", "print the table as JSON")
+    .option("--draws <n>", "Monte-Carlo draws per problem where enumeration is too large", "2000")
+    .option("--seed <n>", "Monte-Carlo seed", "0")
+    .action((flags: AnalyzeFlags) => analyze(flags));
+}

@@ -1,0 +1,6 @@
+export * from "./analyze.js";
+export * from "./chart.js";
+export * from "./conformal.js";
+export * from "./expectation.js";
+export * from "./pools.js";
+export type * from "./types.js";
