@@ -192,6 +192,8 @@ export class WorkerPool {
     }
     this.retries.unshift(...requeued);
     this.counters.replaced++;
+    // Start the replacement now, idle or not, so that it loads the grader while the others work.
+    if (!this.closed) this.handles.push(this.startWorker());
     this.dispatch();
   }
 

@@ -1,0 +1,150 @@
+/**
+ * Grades per second of `boxed grade` (the CLI, end to end) on 8,000 real rows, net of start-up, and
+ * Math-Verify's rate on the same rows in the same run.
+ *
+ *   npm run build && npx tsx bench/verify/grade-throughput.ts [--cli dist/cli/main.js] [--workers N]
+ *     [--runs 3] [--copies 10] [--skip-math-verify]
+ *
+ * - rows: the 800 Qwen2.5-Math responses of ../shared/data ×10, each copy distinct (bench/verify/rows.ts);
+ * - start-up: the same CLI grading a one-row file whose comparison needs the CAS (symbolic), so
+ *   the figure includes loading the CAS in a worker;
+ * - net rate: rows / (time for the rows − start-up); cold rate: rows / time for the rows;
+ *   each the median of `--runs` runs;
+ * - Math-Verify: `math-verify` from PyPI in .bench-venv-mathverify/ (created on first use), one
+ *   process = one core, import timed apart (bench/verify/math_verify_rate.py).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { buildRows, writeRows } from "./rows.js";
+
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const MATH_VERIFY_VENV = join(REPO_ROOT, ".bench-venv-mathverify");
+const MATH_VERIFY_PIN = "math-verify==0.8.0";
+
+const { values: flags } = parseArgs({
+  options: {
+    cli: { type: "string", default: join(REPO_ROOT, "dist/cli/main.js") },
+    workers: { type: "string", default: String(availableParallelism()) },
+    runs: { type: "string", default: "3" },
+    copies: { type: "string", default: "10" },
+    "skip-math-verify": { type: "boolean", default: false },
+  },
+});
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * CPU seconds (user + system) of this process's finished children, from /proc/self/stat (fields 16,
+ * 17: cutime, cstime, in clock ticks of 1/100 s). On a machine shared with other work the wall time
+ * of a run moves with the load; its CPU time much less, so both are reported.
+ */
+function childrenCpuSeconds(): number {
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+interface CliRun {
+  seconds: number;
+  cpuSeconds: number;
+  summary: string;
+}
+
+/** Wall and CPU seconds of one CLI run; throws with its stderr if it fails. */
+function timeCli(input: string, output: string): CliRun {
+  const cpuBefore = childrenCpuSeconds();
+  const started = performance.now();
+  const result = spawnSync(
+    process.execPath,
+    [flags.cli!, "grade", "--input", input, "--output", output, "--workers", flags.workers!],
+    { encoding: "utf8" },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`boxed grade failed (${result.status}): ${result.stderr}`);
+  const cpuSeconds = childrenCpuSeconds() - cpuBefore;
+  return { seconds, cpuSeconds, summary: result.stderr.trim().split("\n").slice(-2).join(" | ") };
+}
+
+function mathVerifyPython(): string {
+  const python = join(MATH_VERIFY_VENV, "bin", "python");
+  if (!existsSync(python)) {
+    process.stderr.write(`creating ${MATH_VERIFY_VENV} with ${MATH_VERIFY_PIN} …\n`);
+    execFileSync("python3", ["-m", "venv", MATH_VERIFY_VENV], { stdio: "inherit" });
+    execFileSync(join(MATH_VERIFY_VENV, "bin", "pip"), ["install", "--quiet", MATH_VERIFY_PIN], {
+      stdio: "inherit",
+    });
+  }
+  return python;
+}
+
+interface MathVerifyFigures {
+  rows: number;
+  seconds: number;
+  import_seconds: number;
+  cpu_seconds: number;
+  correct: number;
+  agreed: number;
+}
+
+function runMathVerify(input: string): MathVerifyFigures {
+  const script = join(REPO_ROOT, "bench/verify/math_verify_rate.py");
+  const printed = execFileSync(mathVerifyPython(), [script, input], { encoding: "utf8", maxBuffer: 1 << 24 });
+  return JSON.parse(printed.trim().split("\n").pop()!) as MathVerifyFigures;
+}
+
+function main(): void {
+  if (!existsSync(flags.cli!)) throw new Error(`${flags.cli} not found: run \`npm run build\` first`);
+  const runs = Number(flags.runs);
+  const workers = Number(flags.workers);
+  const directory = mkdtempSync(join(tmpdir(), "boxed-bench-grade-"));
+  try {
+    const loadBefore = loadavg();
+    const rows = buildRows(Number(flags.copies));
+    const rowsFile = writeRows(directory, "rows.jsonl", rows);
+    const oneRow = writeRows(directory, "one-row.jsonl", [
+      { gold: "\\frac{x^2-1}{x-1}", pred: "\\boxed{x+1}" },
+    ]);
+    const output = join(directory, "out.jsonl");
+    const startups = Array.from({ length: runs }, () => timeCli(oneRow, output));
+    const timed = Array.from({ length: runs }, () => timeCli(rowsFile, output));
+    const startup = median(startups.map((run) => run.seconds));
+    const total = median(timed.map((run) => run.seconds));
+    const best = Math.min(...timed.map((run) => run.seconds));
+    const net = rows.length / (total - startup);
+    const startupCpu = median(startups.map((run) => run.cpuSeconds));
+    const netCpu = rows.length / (median(timed.map((run) => run.cpuSeconds)) - startupCpu);
+    const lines = [
+      `boxed grade, ${rows.length} rows, ${workers} workers, median of ${runs} runs (${flags.cli})`,
+      `  machine load average before: ${loadBefore.map((load) => load.toFixed(1)).join(" ")} on ${availableParallelism()} cores`,
+      `  start-up (one row needing the CAS): ${startup.toFixed(3)} s wall, ${startupCpu.toFixed(2)} CPU-s`,
+      `  ${rows.length} rows: ${total.toFixed(3)} s (best ${best.toFixed(3)} s) → cold ${Math.round(rows.length / total)} grades/s`,
+      `  net of start-up: ${Math.round(net)} grades/s (best run ${Math.round(rows.length / (best - startup))})`,
+      `  net of start-up per CPU-second (all threads): ${Math.round(netCpu)} grades/CPU-s`,
+      `  CLI summary: ${timed[0].summary}`,
+    ];
+    if (!flags["skip-math-verify"]) {
+      const mv = runMathVerify(rowsFile);
+      const mvRate = mv.rows / mv.seconds;
+      const mvCpuRate = mv.rows / mv.cpu_seconds;
+      lines.push(
+        `Math-Verify 0.8.0 (${MATH_VERIFY_PIN}), same ${mv.rows} rows, one core:`,
+        `  import ${mv.import_seconds.toFixed(2)} s, grading ${mv.seconds.toFixed(2)} s → ${Math.round(mvRate)} grades/s`,
+        `  per CPU-second: ${Math.round(mvCpuRate)} grades/CPU-s; agreement with Qwen's score: ${((100 * mv.agreed) / mv.rows).toFixed(2)}%`,
+        `ratio, wall: ${(net / mvRate).toFixed(1)}× overall, ${(net / workers / mvRate).toFixed(1)}× per core`,
+        `ratio per CPU-second: ${(netCpu / mvCpuRate).toFixed(1)}×`,
+      );
+    }
+    process.stdout.write(`${lines.join("\n")}\n`);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+main();
