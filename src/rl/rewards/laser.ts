@@ -17,10 +17,10 @@ export const laserReward: RewardFunction = (group_N, options) => {
 
 export type Difficulty = "easy" | "medium" | "hard";
 
-/** LASER-D difficulty of a group from its solve rate: easy ≥ easyAbove, hard ≤ hardBelow, else medium. */
+/** LASER-D difficulty of a group from its solve rate: easy ≥ easyAbove, hard < hardBelow, else medium. */
 export function difficultyOf(solveRate: number, easyAbove = 2 / 3, hardBelow = 1 / 3): Difficulty {
   if (solveRate >= easyAbove) return "easy";
-  if (solveRate <= hardBelow) return "hard";
+  if (solveRate < hardBelow) return "hard";
   return "medium";
 }
 
@@ -48,21 +48,40 @@ export const laserDReward: RewardFunction = (group_N, options) => {
 };
 
 /**
- * LASER-D's adaptive target of one difficulty bucket (arXiv:2505.15612 §4, "expected correct responses"):
- * over monitored samples of the bucket, the smallest length L such that K rollouts are expected to
- * contain at least one correct response no longer than L:  K · #{correct, len ≤ L} / #samples ≥ 1.
- * Returns the longest monitored length when no L qualifies, 0 for no samples.
+ * LASER-D's adaptive target of one difficulty bucket (arXiv:2505.15612 §4; the authors' code). Over the
+ * bucket's monitored samples, coverage(L) = #{correct, len ≤ L} / #{correct}. A bucket's groups have at
+ * least n_min correct responses out of K rollouts (easy ⌊2K/3⌋, medium ⌊K/3⌋, hard 1); the target is the
+ * smallest candidate L with ⌊coverage(L)·n_min⌋ ≥ expectedCorrect (default 1), i.e. at least one correct
+ * response is still expected within L. Candidates default to the correct lengths seen; no candidate (or
+ * no correct sample) → `fallback` (default: the longest monitored length).
  */
-export function laserTargetLength(samples: RewardSample[], rollouts: number): number {
+export function laserTargetLength(
+  samples: RewardSample[],
+  options: {
+    rollouts: number;
+    difficulty: Difficulty;
+    candidates?: number[];
+    expectedCorrect?: number;
+    fallback?: number;
+  },
+): number {
+  const { rollouts, difficulty } = options;
   if (!Number.isInteger(rollouts) || rollouts < 1)
-    throw new Error(`rollouts must be a positive integer, got ${rollouts}`);
-  if (samples.length === 0) return 0;
-  const correctLengths = samples
-    .filter((sample) => sample.correct)
-    .map((sample) => sample.responseLength)
-    .sort((left, right) => left - right);
-  for (let index = 0; index < correctLengths.length; index++) {
-    if ((rollouts * (index + 1)) / samples.length >= 1) return correctLengths[index];
+    throw new Error(`options.rollouts must be a positive integer, got ${rollouts}`);
+  if (!["easy", "medium", "hard"].includes(difficulty))
+    throw new Error(`options.difficulty must be easy, medium or hard`);
+  const minimumCorrect = { easy: Math.floor((2 * rollouts) / 3), medium: Math.floor(rollouts / 3), hard: 1 }[
+    difficulty
+  ];
+  const correctLengths = samples.filter((sample) => sample.correct).map((sample) => sample.responseLength);
+  const fallback = options.fallback ?? Math.max(0, ...samples.map((sample) => sample.responseLength));
+  if (correctLengths.length === 0) return fallback;
+  const candidates = [...(options.candidates ?? correctLengths)].sort((left, right) => left - right);
+  const expectedCorrect = options.expectedCorrect ?? 1;
+  for (const length of candidates) {
+    const coverage =
+      correctLengths.filter((correctLength) => correctLength <= length).length / correctLengths.length;
+    if (Math.floor(coverage * minimumCorrect) >= expectedCorrect) return length;
   }
-  return Math.max(...samples.map((sample) => sample.responseLength));
+  return fallback;
 }

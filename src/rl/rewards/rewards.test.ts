@@ -71,6 +71,8 @@ describe("rewards (hand-checked)", () => {
     expect(run("laser", group, { targetLength: 100 })).toEqual([0.5, 0, 0]);
     const targetLengths = { easy: 50, medium: 100, hard: 200 };
     const medium = [...group, sample(false, 10)]; // solve rate 1/2 → medium → L_T = 100
+    const hard = [sample(true, 150), sample(false, 1), sample(false, 1), sample(false, 1)]; // 1/4 → hard
+    expect(run("laser_d", hard, { targetLengths, alpha: 1 })).toEqual([1, 0, 0, 0]);
     expect(run("laser_d", medium, { targetLengths, alpha: 1 })).toEqual([1, 0, 0, 0]);
     expect(run("laser_d", group, { targetLengths, alpha: 1 })).toEqual([0, 0, 0]); // 2/3 → easy → L_T = 50
   });
@@ -81,16 +83,20 @@ describe("rewards (hand-checked)", () => {
     ]);
     expect(() => run("laser_d", easy)).toThrow(/targetLengths/);
   });
-  it("laserTargetLength: smallest L with K·P(correct, len ≤ L) ≥ 1", () => {
-    const monitored = [30, 50, 70, 90].map((length) => sample(true, length));
-    const mixed = [
-      sample(true, 30),
-      sample(true, 50),
-      ...[10, 20, 40, 60, 80, 99].map((l) => sample(false, l)),
-    ];
-    expect(laserTargetLength(mixed, 4)).toBe(50);
-    expect(laserTargetLength(monitored, 4)).toBe(30);
-    expect(laserTargetLength([sample(false, 70)], 4)).toBe(70);
+  it("laserTargetLength: smallest L with ⌊coverage(L)·n_min⌋ ≥ 1 (n_min: easy ⌊2K/3⌋, medium ⌊K/3⌋, hard 1)", () => {
+    const monitored = [10, 20, 30, 40, 50].map((length) => sample(true, length));
+    const withWrong = [...monitored, sample(false, 99)];
+    // K = 8: easy n_min 5 → coverage ≥ 0.2 → 10; medium n_min 2 → coverage ≥ 0.5 → 30; hard → all → 50
+    expect(laserTargetLength(withWrong, { rollouts: 8, difficulty: "easy" })).toBe(10);
+    expect(laserTargetLength(withWrong, { rollouts: 8, difficulty: "medium" })).toBe(30);
+    expect(laserTargetLength(withWrong, { rollouts: 8, difficulty: "hard" })).toBe(50);
+    expect(laserTargetLength(withWrong, { rollouts: 8, difficulty: "medium", candidates: [25, 45] })).toBe(
+      45,
+    );
+    expect(laserTargetLength([sample(false, 70)], { rollouts: 8, difficulty: "hard" })).toBe(70);
+    expect(() => laserTargetLength(monitored, { rollouts: 0, difficulty: "hard" })).toThrow(
+      /options.rollouts/,
+    );
   });
   it("repetition: fraction of repeated word trigrams", () => {
     expect(run("repetition", [sample(true, 6, "a b c a b c"), sample(true, 2, "a b")])).toEqual([-0.25, -0]);
