@@ -23,8 +23,10 @@ export class ProgressBar {
   }
 
   finish(): void {
-    this.draw(true);
-    if (this.stream.isTTY) this.stream.write("\n");
+    if (this.stream.isTTY) {
+      this.draw(true);
+      this.stream.write("\n");
+    } else if (this.lastLinePercent < 100) this.draw(true);
   }
 
   /** The status line, e.g. "[████░░░░] 120/480 samples · 12.3/s · ETA 0:29 · 2 errors". */
