@@ -1,7 +1,7 @@
 export { correctnessReward, formatReward, isWellFormatted } from "./correctness.js";
 export { adaptiveLengthPenalty, kimiLengthReward } from "./group-length.js";
 export { hapoReward, updateHapoHistory } from "./hapo.js";
-export { labelFreeReward } from "./label-free.js";
+export { formatLengthShape, labelFreeReward } from "./label-free.js";
 export { type Difficulty, difficultyOf, laserDReward, laserReward, laserTargetLength } from "./laser.js";
 export { overlongReward } from "./overlong.js";
 export { composeRewards, type RewardTerm, rewardFunctions } from "./registry.js";

@@ -101,15 +101,16 @@ describe("rewards (hand-checked)", () => {
   it("repetition: fraction of repeated word trigrams", () => {
     expect(run("repetition", [sample(true, 6, "a b c a b c"), sample(true, 2, "a b")])).toEqual([-0.25, -0]);
   });
-  it("label_free: format gate times a length shape peaking at p·L_max", () => {
-    const text = "<think>w</think> \\boxed{1}";
+  it("label_free: 0.5·(think + answer) + f(len/L_max) with an answer, min(0, f) without", () => {
+    const full = "<think>w</think> \\boxed{1}";
     const group = [
-      sample(false, 25, text),
-      sample(false, 75, text),
-      sample(false, 120, text),
-      sample(false, 50, "x"),
+      sample(false, 25, full), // x = 0.25: f = 1 − (1 − 0.5)² = 0.75 → 1 + 0.75
+      sample(false, 50, "\\boxed{2}"), // x = 0.5: f = 1, no think → 0.5 + 1
+      sample(false, 75, full), // x = 0.75: f = 1 − 2·0.25 = 0.5 → 1.5
+      sample(false, 100, "<think>w</think> no answer"), // x = 1: f = −1 → min(0, −1)
+      sample(false, 25, "\\boxed{}"), // empty answer → min(0, 0.75) = 0
     ];
-    expect(run("label_free", group, { maxLength: 100 })).toEqual([1.25, 1.25, 0.5, 0]);
+    expect(run("label_free", group, { maxLength: 100 })).toEqual([1.75, 1.5, 1.5, -1, 0]);
   });
 });
 
