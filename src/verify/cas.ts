@@ -58,6 +58,26 @@ function numericValue(expression: BoxedExpression): { real: number; imaginary: n
   return { real, imaginary: typeof imaginary === "number" && !Number.isNaN(imaginary) ? imaginary : 0 };
 }
 
+/** The exact integer value of a constant expression (`2^{64}`, `20!`), or null when it is not an integer. */
+function exactInteger(expression: BoxedExpression): bigint | null {
+  const value = expression.evaluate();
+  if (value.isInteger !== true) return null;
+  const json = value.json;
+  const text =
+    typeof json === "number"
+      ? String(json)
+      : typeof json === "object" && json && "num" in json
+        ? String(json.num)
+        : null;
+  const match = text === null ? null : /^(-?)(\d+)(?:\.(\d+))?(?:e\+?(\d+))?$/.exec(text);
+  if (!match) return null;
+  const fraction = match[3] ?? "";
+  const exponent = Number(match[4] ?? 0) - fraction.length;
+  if (exponent < 0 || exponent > 10_000) return null;
+  const magnitude = BigInt(match[2] + fraction) * 10n ** BigInt(exponent);
+  return match[1] === "-" ? -magnitude : magnitude;
+}
+
 function numericallyClose(
   first: BoxedExpression,
   second: BoxedExpression,
@@ -105,6 +125,11 @@ export function compareWithCas(
   if (!options.strict) predicted = renameLoneVariable(gold, predicted);
   const variables = [...new Set([...gold.freeVariables, ...predicted.freeVariables])];
   if (variables.length === 0) {
+    // Integers compare exactly: the tolerance would call 2^{64} equal to 2^{64}+1.
+    const goldInteger = exactInteger(gold);
+    const predictedInteger = exactInteger(predicted);
+    if (goldInteger !== null && predictedInteger !== null)
+      return goldInteger === predictedInteger ? "equal" : "different";
     const close = numericallyClose(gold, predicted, options.precision);
     if (close !== null) return close ? "equal" : "different";
   }

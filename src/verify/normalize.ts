@@ -121,6 +121,7 @@ function normalizeUncached(answer: string): string {
     .replace(/\\\$|\$/g, "")
     .replace(/\\mathrm\{e\}/g, "e")
     .replace(/\\mathbb\s*\{?R\}?/g, "(-\\infty,\\infty)")
+    .replace(/\\varnothing|\\\{\s*\\\}|^\{\s*\}$/g, "\\emptyset")
     .replace(/\\langle/g, "(")
     .replace(/\\rangle/g, ")")
     .replace(/\\geqslant|\\geq|>=/g, "\\ge ")
