@@ -21,7 +21,7 @@ const equalIf = (condition: boolean): Verdict => (condition ? "equal" : "differe
 function wordKey(latex: string): string | null {
   const bare = latex.replace(/\s/g, "");
   if (/^[A-Za-z]{2,}$/.test(bare)) return bare.toLowerCase();
-  const choice = /^\(([A-Z])\)$/.exec(bare);
+  const choice = /^\(?([A-E])\)?$/.exec(bare);
   return choice ? choice[1].toLowerCase() : null;
 }
 

@@ -13,6 +13,8 @@ describe("extractAnswer", () => {
       "(2, 2), (6, 2)",
       "boxed_multiple",
     ],
+    ["boxes joined by a comma only", "\\boxed{1}, \\boxed{2}", "1, 2", "boxed_multiple"],
+    ["boxes joined by words without a conjunction: last wins", "\\boxed{5}, so \\boxed{10}", "10", "boxed"],
     ["boxes far apart: last wins", "\\boxed{1} no no no no no \\boxed{2}", "2", "boxed"],
     ["think block ignored", "<think>maybe \\boxed{3}</think> The answer is $4$.", "4", "final_answer_phrase"],
     [
@@ -45,6 +47,12 @@ describe("extractAnswer", () => {
       answer: null,
       ruleFired: null,
     });
+  });
+
+  it("reads a lone decimal comma only where a list is impossible or latex is off", () => {
+    expect(extractAnswer("1,22").answer).toBe("1,22");
+    expect(extractAnswer("1,22", { matchTypes: ["expr"] }).answer).toBe("1.22");
+    expect(extractAnswer("0,111").answer).toBe("0.111");
   });
 
   it("respects matchTypes: no latex spans when only expr is enabled", () => {

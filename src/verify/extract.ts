@@ -86,6 +86,8 @@ function isConnective(between: string): boolean {
     .replace(/[{}$,;.:()\\[\]]/g, " ")
     .trim();
   if (cleaned === "") return true;
+  // Words between two answers must include a conjunction: `\boxed{5}, so \boxed{10}` means 10.
+  if (!/\b(?:and|or)\b/i.test(cleaned)) return false;
   return cleaned.split(/\s+/).length <= MAX_CONNECTIVE_WORDS && cleaned.length <= 30;
 }
 
@@ -226,7 +228,10 @@ export function extractAnswer(text: string, options: ExtractOptions = {}): Extra
     if (math && !(number && number.index > math.end)) return { answer: math.content, ruleFired: "last_math" };
   }
   if (looksLikeMath(body)) {
-    const number = /^-?\d+,\d+$/.test(body) ? readNumber(body) : body;
+    // `1,22` is a decimal comma when only plain numbers are expected, or when it cannot be a list (`0,111`, `1000,99`).
+    const decimalComma =
+      /^-?\d+,\d+$/.test(body) && (!matchTypes.includes("latex") || /^-?(?:0|\d{4,}),/.test(body));
+    const number = decimalComma ? readNumber(body) : body;
     return { answer: number, ruleFired: "whole_text" };
   }
   const choice = CHOICE_PATTERN.exec(body);
