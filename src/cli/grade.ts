@@ -120,13 +120,14 @@ function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   });
 }
 
-/** Counts grades as they arrive; prints "graded N rows" on stderr at most every PROGRESS_EVERY_MS. */
+/** Counts grades as they arrive; prints "graded N rows" on stderr every PROGRESS_EVERY_MS after the first. */
 function progressPrinter(started: number): () => void {
   let graded = 0;
-  let lastPrinted = started;
+  let lastPrinted = 0;
   return () => {
     graded++;
     const now = performance.now();
+    if (lastPrinted === 0) lastPrinted = now;
     if (now - lastPrinted < PROGRESS_EVERY_MS) return;
     lastPrinted = now;
     const rate = graded / ((now - started) / 1000);

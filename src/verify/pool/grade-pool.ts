@@ -16,7 +16,7 @@ export interface GradePoolOptions {
 }
 
 export interface GradeBatchOptions {
-  /** Worker threads; a batch that asks for another count than the shared pool's gets its own pool. */
+  /** Worker threads (default: available cores); each count has its own shared pool, kept between calls. */
   workers?: number;
   /** Time limit in seconds for items whose options carry none. Default: the pool's (5). */
   timeout?: number;
@@ -77,35 +77,34 @@ export function createGradePool(options: GradePoolOptions = {}): GradePool {
   };
 }
 
-let sharedPool: GradePool | null = null;
+/** The process-wide pools behind `grade` and `gradeBatch`, one per worker count, created on first
+ *  use; idle, they hold no event loop, so a script or CLI exits without closing them. */
+const sharedPools = new Map<number, GradePool>();
 
-/** The process-wide pool behind `grade` and `gradeBatch`, created on first use; idle, it holds no event loop. */
-function shared(): GradePool {
-  sharedPool ??= createGradePool();
-  return sharedPool;
+function shared(workers: number | undefined): GradePool {
+  const key = workers ?? 0;
+  let pool = sharedPools.get(key);
+  if (pool === undefined) {
+    pool = createGradePool({ workers });
+    sharedPools.set(key, pool);
+  }
+  return pool;
 }
 
 /** Grades one response in the shared worker pool, within the time limit (`options.timeout`, default 5 s). */
 export function grade(gold: string, response: string, options?: GradeOptions): Promise<Grade> {
-  return shared().grade(gold, response, options);
+  return shared(undefined).grade(gold, response, options);
 }
 
 /** Grades many responses in parallel; grades come back in the order of `items`. */
 export async function gradeBatch(items: GradeItem[], options: GradeBatchOptions = {}): Promise<Grade[]> {
   const { workers, ...batchOptions } = options;
-  const pool = shared();
-  if (workers === undefined || workers === pool.workers) return pool.gradeBatch(items, batchOptions);
-  const ownPool = createGradePool({ workers });
-  try {
-    return await ownPool.gradeBatch(items, batchOptions);
-  } finally {
-    await ownPool.close();
-  }
+  return shared(workers).gradeBatch(items, batchOptions);
 }
 
-/** Stops the shared pool's threads (a later `grade` starts a new one). */
+/** Stops the shared pools' threads (a later `grade` starts new ones). */
 export async function closeSharedGradePool(): Promise<void> {
-  const pool = sharedPool;
-  sharedPool = null;
-  await pool?.close();
+  const pools = [...sharedPools.values()];
+  sharedPools.clear();
+  await Promise.all(pools.map((pool) => pool.close()));
 }
