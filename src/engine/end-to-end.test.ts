@@ -9,21 +9,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeAdvantages, policyLoss } from "../rl/index.js";
 import { loadTokenizer, type Tokenizer } from "../tokenize/index.js";
+import { responseValues, sequenceDatum, weightedSequenceDatum } from "./datum.js";
 import { EngineError } from "./errors.js";
 import { coefficientsToWeights, type RunningEngine, startEngine } from "./process.js";
-import type { Datum, SampledSequence } from "./schemas.js";
+import type { SampledSequence } from "./schemas.js";
 import { tinyModel } from "./test-helpers/tiny-model.js";
-
-/** `tokens = full[:-1]`, `target_tokens = full[1:]` for prompt + response. */
-function toDatum(prompt: number[], response: number[]): Datum {
-  const full = [...prompt, ...response];
-  return { tokens: full.slice(0, -1), target_tokens: full.slice(1) };
-}
-
-/** The response part of per-target values: target t predicts full[t+1], so the response starts at promptLength − 1. */
-function responsePart(values: number[], promptLength: number): number[] {
-  return values.slice(promptLength - 1);
-}
 
 function maxAbsDifference(left: number[][], right: number[][]): number {
   let largest = 0;
@@ -89,10 +79,10 @@ describe("engine end to end (tiny preset)", () => {
       if (sample.stop_reason === "stop") expect(tokenizer.eosTokenIds).toContain(sample.tokens.at(-1));
     }
     const scored = await engine.client.logprobs({
-      data: sequences.map(({ prompt, sample }) => toDatum(prompt, sample.tokens)),
+      data: sequences.map(({ prompt, sample }) => sequenceDatum(prompt, sample.tokens)),
     });
     const responseLogprobs = scored.logprobs.map((row, index) =>
-      responsePart(row, sequences[index].prompt.length),
+      responseValues(row, sequences[index].prompt.length),
     );
     expect(
       maxAbsDifference(
@@ -115,7 +105,7 @@ describe("engine end to end (tiny preset)", () => {
     ).flat();
     const width = Math.max(...sequences.map(({ sample }) => sample.tokens.length));
     const pad = (row: number[], value: number) => [...row, ...Array(width - row.length).fill(value)];
-    const data = sequences.map(({ prompt, sample }) => toDatum(prompt, sample.tokens));
+    const data = sequences.map(({ prompt, sample }) => sequenceDatum(prompt, sample.tokens));
     const batch = (logprobs_S_T: number[][]) => ({
       logprobs: logprobs_S_T.map((row) => pad(row, 0)),
       oldLogprobs: sequences.map(({ sample }) => pad(sample.logprobs, 0)),
@@ -125,21 +115,19 @@ describe("engine end to end (tiny preset)", () => {
       mask: sequences.map(({ sample }) => pad(Array(sample.tokens.length).fill(1), 0)),
     });
     const responseOf = (logprobs_S_T: number[][]) =>
-      logprobs_S_T.map((row, index) => responsePart(row, sequences[index].prompt.length));
+      logprobs_S_T.map((row, index) => responseValues(row, sequences[index].prompt.length));
 
     // Split form: forward keeps the graph, TS computes the coefficients from its log-probs, backward applies them.
     const forward = await engine.client.forward({ data });
     const before = policyLoss(batch(responseOf(forward.logprobs)), { loss: "ppo" });
-    const weights = coefficientsToWeights(before.coefficients).map((row, index) => [
-      ...Array(sequences[index].prompt.length - 1).fill(0),
-      ...row.slice(0, sequences[index].sample.tokens.length),
-    ]);
+    const weighted = coefficientsToWeights(before.coefficients).map((row, index) =>
+      weightedSequenceDatum(sequences[index].prompt, sequences[index].sample.tokens, row),
+    );
+    const weights = weighted.map((datum) => datum.weights);
     const split = await engine.client.backward({ handle: forward.handle, weights });
     await engine.client.zeroGrad();
     // Fused form: the same weights give the same loss and the same log-probs.
-    const fused = await engine.client.forwardBackward({
-      data: data.map((datum, index) => ({ ...datum, weights: weights[index] })),
-    });
+    const fused = await engine.client.forwardBackward({ data: weighted });
     expect(Math.abs(fused.loss - split.loss)).toBeLessThan(1e-4);
     expect(maxAbsDifference(fused.logprobs, forward.logprobs)).toBeLessThan(1e-5);
 
