@@ -157,11 +157,18 @@ export function parseAnswerValue(text: string): AnswerValue {
   const items = splitTopLevel(text, ",").filter((item) => item !== "");
   if (items.length > 1) return { kind: "set", items: splitItems(text) };
   const unionParts = splitTopLevel(text, "\\cup");
-  if (unionParts.length > 1) return { kind: "union", parts: unionParts.map(parseAnswerValue) };
+  if (unionParts.length > 1) return unionValue(unionParts.map(parseAnswerValue));
   const value = parseMatrix(text) ?? parseBracketed(text) ?? parseRelation(text);
   if (value) return value;
   const expanded = expandPlusMinus({ kind: "scalar", latex: text });
   return expanded.length === 1 ? expanded[0] : { kind: "set", items: expanded };
+}
+
+/** A union of finite sets is their set (`\{1\} \cup \{2\}` = `\{1, 2\}`); otherwise a union of parts. */
+function unionValue(parts: AnswerValue[]): AnswerValue {
+  if (parts.every((part) => part.kind === "set" || part.kind === "scalar"))
+    return { kind: "set", items: parts.flatMap((part) => (part.kind === "set" ? part.items : [part])) };
+  return { kind: "union", parts };
 }
 
 /** A `;`-separated group like `p=5,q=2` is one solution: the tuple of its assigned values. */

@@ -83,6 +83,14 @@ function relationAsInterval(value: AnswerValue): AnswerValue | null {
   return null;
 }
 
+/** A list of inequalities on one variable (`x \le -1, x \ge 1`, read from "or") as the union of their intervals. */
+function relationsAsUnion(value: AnswerValue): AnswerValue {
+  if (value.kind !== "set") return value;
+  const intervals = value.items.map(relationAsInterval);
+  if (intervals.some((interval) => interval === null)) return value;
+  return { kind: "union", parts: intervals as AnswerValue[] };
+}
+
 /** `x < 1` and `-x > -1` both become `x - 1 < 0`; = and ≠ keep both signs of the difference. */
 function relationsEqual(gold: AnswerValue, predicted: AnswerValue, options: CompareOptions): Verdict {
   if (gold.kind !== "relation" || predicted.kind !== "relation") return "different";
@@ -164,6 +172,10 @@ function asTuple(value: AnswerValue): AnswerValue {
 export function compareValues(gold: AnswerValue, predicted: AnswerValue, options: CompareOptions): Verdict {
   if (gold.kind === "relation" || predicted.kind === "relation")
     return compareMixed(gold, predicted, options);
+  if (options.allowSetRelationComparison && (gold.kind === "union") !== (predicted.kind === "union")) {
+    gold = relationsAsUnion(gold);
+    predicted = relationsAsUnion(predicted);
+  }
   if (gold.kind === "tuple" && predicted.kind !== "tuple") predicted = asTuple(predicted);
   if (predicted.kind === "tuple" && gold.kind !== "tuple") gold = asTuple(gold);
   const goldSingle = single(gold);

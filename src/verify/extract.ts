@@ -10,7 +10,8 @@
  *  4. `last_math` — the last `$…$`, `$$…$$`, `\(…\)` or `\[…\]` (needs match type `latex`);
  *  5. `whole_text` — the whole string when it is short and reads as math rather than prose;
  *  6. `multiple_choice` — a lone choice letter `(B)` at the end of prose;
- *  7. `last_number` — the last number in the text (needs match type `expr`).
+ *  7. `last_number` — the last number in the text (needs match type `expr`);
+ *  8. `short_text` — a bare word answer of at most three words (`Monday`).
  */
 
 export type MatchType = "latex" | "expr";
@@ -237,5 +238,11 @@ export function extractAnswer(text: string, options: ExtractOptions = {}): Extra
   const choice = CHOICE_PATTERN.exec(body);
   if (choice) return { answer: choice[1], ruleFired: "multiple_choice" };
   if (number) return { answer: number.answer, ruleFired: "last_number" };
+  if (isShortText(body)) return { answer: body, ruleFired: "short_text" };
   return { answer: null, ruleFired: null };
+}
+
+/** A word answer given bare (`Monday`, `Evelyn`): one line, at most three words. */
+function isShortText(text: string): boolean {
+  return text.length <= 50 && !text.includes("\n") && text.split(/\s+/).length <= 3;
 }
