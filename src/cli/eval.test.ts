@@ -117,7 +117,7 @@ describe("boxed eval against a server", () => {
     expect(fake.log.length).toBe(before);
   });
 
-  it("evaluates, then reuses stored samples when n is raised", async () => {
+  it("evaluates, reuses stored samples when n is raised, and rescoring samples.jsonl offline agrees", async () => {
     const first = await runCli([...base(fake.url, "grow"), "--n", "2", "--seed", "1"]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/pass@2\s+\d\.\d{3}/);
@@ -128,6 +128,18 @@ describe("boxed eval against a server", () => {
     const results: EvalResults = JSON.parse(readFileSync(join(folder, "grow", "results.json"), "utf8"));
     expect(results.benchmarks.problems.n).toBe(4);
     expect(results.schemaVersion).toBe(1);
+    const rescored = await runCli([
+      "eval",
+      "--samples",
+      join(folder, "grow", "samples.jsonl"),
+      "--out",
+      join(folder, "rescored"),
+      "--workers",
+      "1",
+    ]);
+    expect(rescored.code, rescored.stderr).toBe(0);
+    const again: EvalResults = JSON.parse(readFileSync(join(folder, "rescored", "results.json"), "utf8"));
+    expect(again.benchmarks.problems.metrics).toEqual(results.benchmarks.problems.metrics);
   });
 
   it.each([

@@ -56,5 +56,29 @@ describe("boxed eval end to end against the engine's OpenAI-compatible API", () 
       records.every((record) => record.usage.completionTokens > 0 && record.usage.completionTokens <= 12 * 4),
     ).toBe(true);
     expect(aime.truncationRate).toBeGreaterThan(0); // 12 tokens cut most responses
+
+    // Completion mode renders the model's chat template in TS, then the template's assistant prefix.
+    const plan = await runCli([
+      "eval",
+      "--benchmark",
+      "aime24",
+      "--base-url",
+      "http://127.0.0.1:9/v1",
+      "--model",
+      "tiny",
+      "--mode",
+      "completion",
+      "--tokenizer",
+      model,
+      "--prompt",
+      "deepseek-r1",
+      "--dry-run",
+      "--out",
+      join(folder, "plan"),
+    ]);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(
+      /"prompt":\{"kind":"completion","prompt":"<\|im_start\|>user\\nEvery morning Aya.*<\|im_start\|>assistant\\n<think>\\n"\}/,
+    );
   });
 });
