@@ -4,6 +4,7 @@ import { registerEval } from "./eval.js";
 import { registerGrade } from "./grade.js";
 import { registerModel } from "./model.js";
 import { registerScale } from "./scale.js";
+import { registerServe } from "./serve.js";
 import { registerTrain } from "./train.js";
 
 /** Every CLI command, one line each; a command is listed here only once it does real work. */
@@ -13,5 +14,6 @@ export function registerCommands(program: Command): void {
   registerGrade(program);
   registerModel(program);
   registerScale(program);
+  registerServe(program);
   registerTrain(program);
 }

@@ -7,11 +7,6 @@
  */
 import type { FinishReason, Usage } from "./types.js";
 
-export interface ChatMessage {
-  role: string;
-  content: string;
-}
-
 export interface StreamRequest {
   /** Server base URL up to and including `/v1`, e.g. `http://127.0.0.1:8000/v1`. */
   baseUrl: string;
@@ -110,8 +105,11 @@ export async function streamChatCompletion(request: StreamRequest): Promise<Stre
     }
     const decoder = new TextDecoder();
     let buffer = "";
+    let events = 0;
+    let head = "";
     for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
       buffer += decoder.decode(bytes, { stream: true });
+      if (head.length < 200) head += buffer.slice(0, 200);
       let end = buffer.indexOf("\n");
       while (end >= 0) {
         const line = buffer.slice(0, end).trim();
@@ -119,6 +117,7 @@ export async function streamChatCompletion(request: StreamRequest): Promise<Stre
         end = buffer.indexOf("\n");
         if (!line.startsWith("data:")) continue;
         const data = line.slice(5).trim();
+        events++;
         if (data === "[DONE]") return result;
         const chunk = parseChunk(data);
         if (chunk.usage) {
@@ -142,6 +141,12 @@ export async function streamChatCompletion(request: StreamRequest): Promise<Stre
         }
       }
     }
+    if (events === 0)
+      throw new UpstreamError(
+        `upstream answered without a server-sent event stream: ${head.slice(0, 200)}`,
+        null,
+        head,
+      );
     return result;
   } catch (error) {
     if (abort.signal.aborted) {

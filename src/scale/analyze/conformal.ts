@@ -7,7 +7,7 @@
  * the full-budget answers), so calibration needs no gold answers. Folds are cross-fitted: each fold's
  * threshold is fitted on the other folds and evaluated on it, so every problem is scored once.
  */
-import { seededRandom } from "../strategies/adaptive-consistency.js";
+import { seededRandom } from "../../eval/metrics/combinatorics.js";
 import { checkKnown, choiceParameter, numberParameter, type Parameters } from "../strategies/parameters.js";
 import { earlyStop } from "../strategies/stopping.js";
 import { leadingClusters, tallyVotes } from "../strategies/tally.js";

@@ -9,7 +9,7 @@
  * Scoring (the same for all): when the selected top answers tie, the outcome is the fraction of the
  * tied clusters that are correct; a cluster's correctness is the mean label of its traces in the pool.
  */
-import { seededRandom } from "../strategies/adaptive-consistency.js";
+import { seededRandom } from "../../eval/metrics/combinatorics.js";
 import type { Strategy, Trace } from "../strategies/types.js";
 import type { Expectation, PoolTrace } from "./types.js";
 

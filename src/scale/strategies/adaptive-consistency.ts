@@ -7,6 +7,7 @@
  *    (Gamma(k,1) = −Σ_{i≤k} ln U_i for integer k), memoised by the sorted count vector.
  *  `rule=auto` (default) uses Beta while at most two answers are seen, Dirichlet beyond.
  */
+import { seededRandom } from "../../eval/metrics/combinatorics.js";
 import {
   canonicalName,
   checkKnown,
@@ -31,17 +32,6 @@ function binomialHalfCdf(n: number, k: number): number {
 /** Beta rule on the two largest counts. */
 export function betaStopProbability(first: number, second: number): number {
   return binomialHalfCdf(first + second + 1, first);
-}
-
-/** mulberry32: a small seeded PRNG, so that the Dirichlet rule is deterministic. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const dirichletCache = new Map<string, number>();

@@ -7,6 +7,8 @@
  * High confidence = peaked distributions. The paper uses window 2048 and tail 2048 on long traces.
  */
 
+import { quantile } from "../../eval/metrics/statistics.js";
+
 export interface ConfidenceOptions {
   /** Sliding window size in tokens. Default 2048 (the paper's). */
   window?: number;
@@ -99,16 +101,6 @@ export function confidenceThreshold(warmupLowestGroups: readonly number[], keepF
   if (!(keepFraction > 0 && keepFraction <= 1))
     throw new Error(`keepFraction: must be in (0, 1], got ${keepFraction}`);
   return quantile(warmupLowestGroups, 1 - keepFraction);
-}
-
-/** Linear-interpolated quantile q ∈ [0,1] of values. */
-export function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = q * (sorted.length - 1);
-  const below = Math.floor(position);
-  const above = Math.min(below + 1, sorted.length - 1);
-  const fraction = position - below;
-  return (sorted[below] as number) * (1 - fraction) + (sorted[above] as number) * fraction;
 }
 
 function mean(values: readonly number[]): number {

@@ -19,7 +19,7 @@ export interface Trace {
 }
 
 /** Why a strategy stopped sampling. `budget` means it used every sample it was allowed. */
-export type StopReason = string;
+export type StrategyStopReason = string;
 
 export interface Strategy {
   /** Canonical name with parameters, e.g. `maj@8`, `esc@8,window=4`. */
@@ -31,7 +31,7 @@ export interface Strategy {
   /** True when the stop rule depends on the arrival order (the analyzer then averages over orderings). */
   readonly orderDependent: boolean;
   /** Called after each finished trace; a reason to stop now, or null to go on. Never called past `budget`. */
-  stop(traces: readonly Trace[]): StopReason | null;
+  stop(traces: readonly Trace[]): StrategyStopReason | null;
   /** The winning cluster ids (ties give several; none when no trace has an answer). */
   select(traces: readonly Trace[]): number[];
   /** Per-cluster vote weights behind `select`, for reporting (`boxed` field of the proxy). */
