@@ -10,6 +10,8 @@
  *   the figure includes loading the CAS in a worker;
  * - net rate: rows / (time for the rows − start-up); cold rate: rows / time for the rows;
  *   each the median of `--runs` runs;
+ * - steady rate: the same CLI on twice the rows (copies ×2, still all distinct): the extra rows over
+ *   the extra time, which leaves out every start-up cost (process, workers, CAS in each worker);
  * - Math-Verify: `math-verify` from PyPI in .bench-venv-mathverify/ (created on first use), one
  *   process = one core, import timed apart (bench/verify/math_verify_rate.py).
  */
@@ -108,18 +110,26 @@ function main(): void {
     const loadBefore = loadavg();
     const rows = buildRows(Number(flags.copies));
     const rowsFile = writeRows(directory, "rows.jsonl", rows);
+    const doubled = buildRows(2 * Number(flags.copies));
+    const doubledFile = writeRows(directory, "rows-doubled.jsonl", doubled);
     const oneRow = writeRows(directory, "one-row.jsonl", [
       { gold: "\\frac{x^2-1}{x-1}", pred: "\\boxed{x+1}" },
     ]);
     const output = join(directory, "out.jsonl");
     const startups = Array.from({ length: runs }, () => timeCli(oneRow, output));
     const timed = Array.from({ length: runs }, () => timeCli(rowsFile, output));
+    const timedDoubled = Array.from({ length: runs }, () => timeCli(doubledFile, output));
     const startup = median(startups.map((run) => run.seconds));
     const total = median(timed.map((run) => run.seconds));
     const best = Math.min(...timed.map((run) => run.seconds));
     const net = rows.length / (total - startup);
     const startupCpu = median(startups.map((run) => run.cpuSeconds));
     const netCpu = rows.length / (median(timed.map((run) => run.cpuSeconds)) - startupCpu);
+    const extra = doubled.length - rows.length;
+    const steady = extra / (median(timedDoubled.map((run) => run.seconds)) - total);
+    const steadyCpu =
+      extra /
+      (median(timedDoubled.map((run) => run.cpuSeconds)) - median(timed.map((run) => run.cpuSeconds)));
     const lines = [
       `boxed grade, ${rows.length} rows, ${workers} workers, median of ${runs} runs (${flags.cli})`,
       `  machine load average before: ${loadBefore.map((load) => load.toFixed(1)).join(" ")} on ${availableParallelism()} cores`,
@@ -127,6 +137,8 @@ function main(): void {
       `  ${rows.length} rows: ${total.toFixed(3)} s (best ${best.toFixed(3)} s) → cold ${Math.round(rows.length / total)} grades/s`,
       `  net of start-up: ${Math.round(net)} grades/s (best run ${Math.round(rows.length / (best - startup))})`,
       `  net of start-up per CPU-second (all threads): ${Math.round(netCpu)} grades/CPU-s`,
+      `  steady (${doubled.length} rows vs ${rows.length}): ${Math.round(steady)} grades/s wall, ` +
+        `${Math.round(steadyCpu)} grades/CPU-s`,
       `  CLI summary: ${timed[0].summary}`,
     ];
     if (!flags["skip-math-verify"]) {
@@ -138,7 +150,7 @@ function main(): void {
         `  import ${mv.import_seconds.toFixed(2)} s, grading ${mv.seconds.toFixed(2)} s → ${Math.round(mvRate)} grades/s`,
         `  per CPU-second: ${Math.round(mvCpuRate)} grades/CPU-s; agreement with Qwen's score: ${((100 * mv.agreed) / mv.rows).toFixed(2)}%`,
         `ratio, wall: ${(net / mvRate).toFixed(1)}× overall, ${(net / workers / mvRate).toFixed(1)}× per core`,
-        `ratio per CPU-second: ${(netCpu / mvCpuRate).toFixed(1)}×`,
+        `ratio per CPU-second: ${(netCpu / mvCpuRate).toFixed(1)}× net of start-up, ${(steadyCpu / mvCpuRate).toFixed(1)}× steady`,
       );
     }
     process.stdout.write(`${lines.join("\n")}\n`);

@@ -38,8 +38,25 @@ interface ResponseRecord {
   score: boolean[];
 }
 
+/** Second closing words, for copies past the tenth (copy c gets line c % 10 and word ⌊c / 10⌋). */
+const SIGN_OFFS = [
+  "",
+  " Thanks.",
+  " Good.",
+  " Fine.",
+  " Right.",
+  " Okay.",
+  " Noted.",
+  " Clear.",
+  " Sure.",
+  " Yes.",
+];
+
 export function buildRows(copies: number): BenchRow[] {
-  if (copies > CLOSING_LINES.length) throw new Error(`copies must be at most ${CLOSING_LINES.length}`);
+  const most = CLOSING_LINES.length * SIGN_OFFS.length;
+  if (!Number.isInteger(copies) || copies < 1 || copies > most) {
+    throw new Error(`copies must be an integer from 1 to ${most}, got ${copies}`);
+  }
   const records = readFileSync(RESPONSES_FILE, "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")

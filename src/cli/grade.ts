@@ -12,6 +12,8 @@ interface GradeCommandOptions {
 /** Rows per block handed to the pool; two blocks are in flight so the workers never wait for input. */
 const BLOCK_ROWS = 2048;
 const PROGRESS_EVERY_MS = 2000;
+/** Inputs this large start every worker and load the CAS in each while the rows are read. */
+const WARM_POOL_BYTES = 256 * 1024;
 
 function positiveFlag(flag: string, integer: boolean): (text: string) => number {
   return (text) => {
@@ -47,7 +49,7 @@ interface Tally {
 
 async function runGrade(options: GradeCommandOptions): Promise<void> {
   const started = performance.now();
-  const { createReadStream, createWriteStream } = await import("node:fs");
+  const { createReadStream, createWriteStream, statSync } = await import("node:fs");
   const { createInterface } = await import("node:readline");
   const { createGradePool } = await import("../verify/pool/index.js");
   const { parseGradeRow } = await import("../verify/pool/rows.js");
@@ -57,7 +59,8 @@ async function runGrade(options: GradeCommandOptions): Promise<void> {
   );
   await opened;
   const output = options.output === undefined ? process.stdout : createWriteStream(options.output);
-  const pool = createGradePool({ workers: options.workers, timeout: options.timeout });
+  const warm = statSync(options.input).size >= WARM_POOL_BYTES;
+  const pool = createGradePool({ workers: options.workers, timeout: options.timeout, warm });
   const tally: Tally = { rows: 0, correct: 0, malformed: 0, timeouts: 0, errors: 0, compared: 0, agreed: 0 };
   const progress = progressPrinter(started);
   try {

@@ -13,6 +13,11 @@ export interface GradePoolOptions {
   maxChunk?: number;
   /** Module and export of the synchronous grader. Default: the verifier's `gradeSync`. */
   grader?: { moduleUrl: string; exportName: string };
+  /**
+   * Start all workers at once and load the grader's lazy parts (the CAS) in each, in parallel with
+   * the caller's own start-up: worth it before a large batch. Default false (workers start on demand).
+   */
+  warm?: boolean;
 }
 
 export interface GradeBatchOptions {
@@ -40,6 +45,9 @@ function defaultGrader(): { moduleUrl: string; exportName: string } {
   return { moduleUrl: new URL(`../index${extension}`, import.meta.url).href, exportName: "gradeSync" };
 }
 
+/** A grade the verifier can only settle symbolically: it makes a worker load the CAS. */
+const CAS_WARM_UP: GradeItem = { gold: "\\frac{x^2-1}{x-1}", response: "\\boxed{x+1}" };
+
 function withTimeout(item: GradeItem, timeout: number | undefined): GradeItem {
   if (timeout === undefined || item.options?.timeout !== undefined) return item;
   return { ...item, options: { ...item.options, timeout } };
@@ -55,6 +63,7 @@ function withTimeout(item: GradeItem, timeout: number | undefined): GradeItem {
 export function createGradePool(options: GradePoolOptions = {}): GradePool {
   const grader = options.grader ?? defaultGrader();
   const pool = new WorkerPool({ ...options, ...grader });
+  if (options.warm === true) pool.prewarm(options.grader === undefined ? CAS_WARM_UP : null);
   return {
     workers: pool.size,
     grade: async (gold, response, gradeOptions) => {

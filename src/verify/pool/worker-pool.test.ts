@@ -106,6 +106,13 @@ describe("grade pool start-up", () => {
     await pool.close();
   });
 
+  it("starts every worker at once when asked to warm up", async () => {
+    const pool = createGradePool({ workers: 2, grader: scripted, warm: true });
+    expect(pool.stats().workers).toBe(2);
+    expect(await pool.grade("1", "1")).toMatchObject({ correct: true });
+    await pool.close();
+  });
+
   it("rejects a bad pool option, naming it", () => {
     expect(() => createGradePool({ workers: 0 })).toThrow(/workers must be a positive/);
     expect(() => createGradePool({ workers: 1.5 })).toThrow(/workers must be an integer/);

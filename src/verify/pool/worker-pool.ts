@@ -80,6 +80,21 @@ export class WorkerPool {
     this.shortestLimit = this.timeout;
   }
 
+  /**
+   * Starts every worker now and has each grade `item` (its verdict dropped), so that the grader and
+   * what it loads lazily (the CAS) are ready in all threads before a large batch arrives.
+   */
+  prewarm(item: GradeItem | null): void {
+    if (this.closed) return;
+    while (this.handles.length < this.size) this.handles.push(this.startWorker());
+    if (item === null) return;
+    for (const handle of this.handles) {
+      const task: Task = { item, settled: false, resolve: () => {}, reject: () => {} };
+      handle.send({ chunkId: this.nextChunkId++, tasks: [task] }, this.timeout);
+    }
+    this.startWatchdog();
+  }
+
   /** Queues items; each promise settles with the item's grade (never rejects unless the pool fails). */
   submit(items: GradeItem[]): Promise<Grade>[] {
     if (this.closed) throw new Error("grade pool is closed");
