@@ -13,7 +13,7 @@ import { type CompareOptions, compareValues, type Verdict } from "./compare.js";
 import { normalizeAnswer } from "./normalize.js";
 import type { GradeOptions } from "./types.js";
 
-/** Longest answer (characters) compared structurally; longer ones compare as normalized text only. */
+/** Longest answer (characters) normalized and compared structurally; longer ones compare as raw text only. */
 const MAX_ANSWER_LENGTH = 5000;
 
 export function resolveCompareOptions(options: GradeOptions = {}): CompareOptions {
@@ -27,6 +27,7 @@ export function resolveCompareOptions(options: GradeOptions = {}): CompareOption
   };
 }
 
+const equalIf = (condition: boolean): Verdict => (condition ? "equal" : "different");
 const VERDICT_CACHE_LIMIT = 20_000;
 const CACHEABLE_LENGTH = 1000;
 const verdicts = new Map<string, Verdict>();
@@ -49,11 +50,12 @@ export function compareAnswers(gold: string, predicted: string, options: GradeOp
 }
 
 function compareUncached(gold: string, predicted: string, resolved: CompareOptions): Verdict {
+  if (gold.length > MAX_ANSWER_LENGTH || predicted.length > MAX_ANSWER_LENGTH)
+    return equalIf(gold.trim() === predicted.trim());
   const goldNormal = normalizeAnswer(gold);
   const predictedNormal = normalizeAnswer(predicted);
   if (goldNormal === predictedNormal) return "equal";
   if (goldNormal === "" || predictedNormal === "") return "different";
-  if (goldNormal.length > MAX_ANSWER_LENGTH || predictedNormal.length > MAX_ANSWER_LENGTH) return "different";
   return compareValues(parseAnswerValue(goldNormal), parseAnswerValue(predictedNormal), resolved);
 }
 

@@ -17,6 +17,10 @@ const PATHOLOGICAL: [string, string, string][] = [
   ["many fractions", "5", "\\frac{".repeat(50_000)],
   ["unbalanced braces", "5", "\\boxed{5"],
   ["control characters", "5", "\\boxed{\u0000\u0001\u0002}"],
+  ["ambiguous unit words", "5", `\\boxed{5\\text{ ${"m".repeat(40)}!}`],
+  ["long whitespace run", "5", `\\boxed{5\\text{${" ".repeat(20_000)}x}`],
+  ["long dollar run", "5", `answer: ${"$".repeat(100_001)}`],
+  ["long phrase tail", "5", `final answer is ${"a ".repeat(100_000)}`],
 ];
 
 describe("pathological inputs on the synchronous path", () => {

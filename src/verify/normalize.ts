@@ -32,7 +32,7 @@ const UNIT_WORDS =
 const TEXT_CONNECTIVE = new RegExp(`\\\\(?:${TEXT_COMMANDS})\\{\\s*(?:and|or|,)\\s*\\}`, "g");
 /** Units after a quantity are dropped, with any power: `15\mbox{ cm}^2` → `15`. */
 const TEXT_UNIT = new RegExp(
-  `([\\d}.)])\\s*\\\\(?:${TEXT_COMMANDS})\\{\\s*(?:(?:${UNIT_WORDS})\\.?\\s*)+\\}(?:\\^\\{?\\d\\}?)?`,
+  `([\\d}.)])\\s*\\\\(?:${TEXT_COMMANDS})\\{\\s*(?:(?:${UNIT_WORDS})\\b\\.?\\s*)+\\}(?:\\^\\{?\\d\\}?)?`,
   "gi",
 );
 const TEXT_WRAPPER = new RegExp(`\\\\(?:${TEXT_COMMANDS})\\{([^{}]*)\\}`, "g");
@@ -68,18 +68,27 @@ function removeThousandsSeparators(text: string): string {
   return text;
 }
 
+/** Removes leading and trailing runs of `character` (a loop, not a regex: `$+$` is quadratic on long runs). */
+function trimCharacter(text: string, character: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text[start] === character) start++;
+  while (end > start && text[end - 1] === character) end--;
+  return text.slice(start, end);
+}
+
 function stripDelimiters(text: string): string {
   let previous = "";
   while (previous !== text) {
     previous = text;
-    text = text.trim();
-    text = text.replace(/^\$+|\$+$/g, "").trim();
+    text = trimCharacter(text.trim(), "$").trim();
     text = text.replace(/^\\\(([\s\S]*)\\\)$/, "$1").replace(/^\\\[([\s\S]*)\\\]$/, "$1");
     text = text.replace(
       /^\\begin\{(?:align|equation|gather)\*?\}([\s\S]*)\\end\{(?:align|equation|gather)\*?\}$/,
       "$1",
     );
-    text = text.replace(/[.,;:]+$/, "").replace(/\\\\$/, "");
+    while (/[.,;:]$/.test(text)) text = text.slice(0, -1);
+    text = text.replace(/\\\\$/, "");
   }
   return text;
 }
@@ -108,7 +117,8 @@ export function normalizeAnswer(answer: string): string {
 }
 
 function normalizeUncached(answer: string): string {
-  let text = unescapeDoubled(answer).replace(/\*\*([^*]+)\*\*/g, "$1");
+  // Whitespace runs collapse first, so that no pattern below meets a long run of spaces.
+  let text = unescapeDoubled(answer.replace(/\s+/g, " ")).replace(/\*\*([^*]+)\*\*/g, "$1");
   for (const [pattern, replacement] of UNICODE) text = text.replace(pattern, replacement);
   text = removeThousandsSeparators(stripDelimiters(text));
   text = text
@@ -129,7 +139,7 @@ function normalizeUncached(answer: string): string {
     .replace(/\\neq/g, "\\ne ");
   text = unwrapTextCommands(text);
   text = text
-    .replace(/\\%|%|\s*\b(?:pct|percent)\b/g, "\\%")
+    .replace(/\\%|%|\b(?:pct|percent)\b/g, "\\%")
     .replace(PLAIN_UNIT, "$1")
     .replace(/^(?:and|or)\s+|\s+(?:and|or)$/g, "")
     .replace(/\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+|(?<=[)\]\d}])\s*or\s*(?=[(\d])/g, ", ");
