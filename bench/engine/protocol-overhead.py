@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import torch
+from pydantic_core import from_json, to_json
 from transformers import AutoModelForCausalLM
 
 from boxed_engine.init_model import init_model
@@ -44,16 +45,22 @@ def start_engine(model_dir: Path, threads: int) -> tuple[subprocess.Popen, str]:
     return process, f"http://{ready['host']}:{ready['port']}"
 
 
+def post(client: httpx.Client, url: str, body: dict) -> dict:
+    """JSON via pydantic-core both ways (as fast as a TS client's JSON.stringify / JSON.parse)."""
+    response = client.post(url, content=to_json(body), headers={"content-type": "application/json"})
+    return from_json(response.raise_for_status().content)
+
+
 def http_sample(client: httpx.Client, base: str, prompts, work, seed: int) -> int:
     body = {"prompts": prompts, "num_samples": work["samples"],
             "sampling_params": {"max_tokens": work["new_tokens"], "seed": seed}}
-    samples = client.post(f"{base}/sample", json=body).raise_for_status().json()["samples"]
+    samples = post(client, f"{base}/sample", body)["samples"]
     return sum(len(sample["tokens"]) for group in samples for sample in group)
 
 
 def http_forward_backward(client: httpx.Client, base: str, data) -> int:
-    result = client.post(f"{base}/forward_backward", json={"data": data}).raise_for_status().json()
-    client.post(f"{base}/zero_grad", json={}).raise_for_status()
+    result = post(client, f"{base}/forward_backward", {"data": data})
+    post(client, f"{base}/zero_grad", {})
     return result["tokens"]
 
 

@@ -5,12 +5,12 @@ import time
 import uuid
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 
 from boxed_engine.batching import check_ids, check_length
 from boxed_engine.engine import Engine
 from boxed_engine.errors import EngineError
 from boxed_engine.openai_schemas import ChatCompletionRequest, CommonCompletionFields, CompletionRequest
+from boxed_engine.routing import json_route
 from boxed_engine.sampling import SampledSequence, SamplingOptions
 
 DEFAULT_MAX_TOKENS = 16  # OpenAI's default for /v1/completions
@@ -122,8 +122,8 @@ def add_openai_routes(app: FastAPI, engine: Engine, sampler) -> None:
     def models():
         return {"object": "list", "data": [{"id": model_name, "object": "model", "created": 0, "owned_by": "boxed"}]}
 
-    @app.post("/v1/completions")
-    def completions(request: CompletionRequest):
+    @json_route(app, "/v1/completions", CompletionRequest)
+    def completions(request: CompletionRequest) -> dict:
         prompts = completion_prompts(tools, request.prompt)
         max_tokens = request.max_tokens or DEFAULT_MAX_TOKENS
         sequences, stops = generate(engine, sampler, tools, prompts, request, max_tokens, request.logprobs or 0)
@@ -132,12 +132,11 @@ def add_openai_routes(app: FastAPI, engine: Engine, sampler) -> None:
             text, reason = tools.finish(sequence, stops)
             logprobs = completion_logprobs(tools, sequence) if request.logprobs is not None else None
             choices.append({"index": index, "text": text, "logprobs": logprobs, "finish_reason": reason})
-        return JSONResponse({"id": f"cmpl-{uuid.uuid4().hex}", "object": "text_completion", "created": int(time.time()),
-                             "model": request.model or model_name, "choices": choices,
-                             "usage": usage(prompts, request.n, sequences)})
+        return {"id": f"cmpl-{uuid.uuid4().hex}", "object": "text_completion", "created": int(time.time()),
+                "model": request.model or model_name, "choices": choices, "usage": usage(prompts, request.n, sequences)}
 
-    @app.post("/v1/chat/completions")
-    def chat_completions(request: ChatCompletionRequest):
+    @json_route(app, "/v1/chat/completions", ChatCompletionRequest)
+    def chat_completions(request: ChatCompletionRequest) -> dict:
         prompts = [tools.render_chat([message.model_dump() for message in request.messages])]
         max_tokens = request.max_completion_tokens or request.max_tokens or (engine.max_context - len(prompts[0]))
         top = (request.top_logprobs or 0) if request.logprobs else 0
@@ -148,6 +147,5 @@ def add_openai_routes(app: FastAPI, engine: Engine, sampler) -> None:
             choices.append({"index": index, "message": {"role": "assistant", "content": text},
                             "logprobs": chat_logprobs(tools, sequence) if request.logprobs else None,
                             "finish_reason": reason})
-        return JSONResponse({"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion",
-                             "created": int(time.time()), "model": request.model or model_name,
-                             "choices": choices, "usage": usage(prompts, request.n, sequences)})
+        return {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion", "created": int(time.time()),
+                "model": request.model or model_name, "choices": choices, "usage": usage(prompts, request.n, sequences)}

@@ -14,6 +14,7 @@ from boxed_engine.checkpoint import export_model, load_state, save_state
 from boxed_engine.engine import Engine
 from boxed_engine.errors import EngineError
 from boxed_engine.openai_routes import add_openai_routes
+from boxed_engine.routing import describe_errors, json_route
 from boxed_engine.sampling import SamplingOptions, sample_sequences
 from boxed_engine.schemas import (
     BackwardRequest, EmptyRequest, ForwardBackwardRequest, ForwardRequest, LogprobsRequest, OptimStepRequest,
@@ -23,16 +24,6 @@ from boxed_engine.scoring import score_batch, unpad
 from boxed_engine.training import Trainer
 
 
-def describe_validation(error: RequestValidationError) -> tuple[str, str | None]:
-    """One readable sentence per pydantic error, naming the field."""
-    messages, first_param = [], None
-    for item in error.errors():
-        location = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
-        first_param = first_param or location or None
-        messages.append(f"{location or 'body'}: {item.get('msg')}")
-    return "; ".join(messages), first_param
-
-
 def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(EngineError)
     async def engine_error(_: Request, error: EngineError) -> JSONResponse:
@@ -40,7 +31,7 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
-        message, param = describe_validation(error)
+        message, param = describe_errors(error.errors())
         return JSONResponse(EngineError(message, param=param).body(), status_code=400)
 
     @app.exception_handler(Exception)
@@ -135,50 +126,26 @@ def create_app(engine: Engine, token: str | None = None) -> FastAPI:
 
     def training(function):
         with engine.training_lock:
-            return JSONResponse(function())
+            return function()
 
     app.get("/health")(lambda: {"status": "ok", "protocol": PROTOCOL_VERSION})
     app.get("/info")(lambda: engine.info())
-
-    @app.post("/sample")
-    def sample(request: SampleRequest):
-        return JSONResponse(sample_route(engine, sampler, request))
-
-    @app.post("/logprobs")
-    def logprobs(request: LogprobsRequest):
-        return JSONResponse(logprobs_route(engine, request))
-
-    @app.post("/forward_backward")
-    def forward_backward(request: ForwardBackwardRequest):
-        return training(lambda: trainer.forward_backward(request.data, request.entropy_coef))
-
-    @app.post("/forward")
-    def forward(request: ForwardRequest):
-        return training(lambda: trainer.forward(request.data))
-
-    @app.post("/backward")
-    def backward(request: BackwardRequest):
-        return training(lambda: trainer.backward(request.handle, request.weights, request.entropy_coef))
-
-    @app.post("/optim_step")
-    def optim_step(request: OptimStepRequest):
-        return training(lambda: trainer.optim_step(request.adam_params, request.grad_clip_norm))
-
-    @app.post("/zero_grad")
-    def zero_grad(request: EmptyRequest):
-        return training(trainer.zero_grad)
-
-    @app.post("/save_state")
-    def save(request: PathRequest):
-        return training(lambda: save_state(engine, trainer, Path(request.path)))
-
-    @app.post("/load_state")
-    def load(request: PathRequest):
-        return training(lambda: load_state(engine, trainer, Path(request.path)))
-
-    @app.post("/export")
-    def export(request: PathRequest):
-        return training(lambda: export_model(engine, Path(request.path)))
-
+    routes = {
+        "/sample": (SampleRequest, lambda body: sample_route(engine, sampler, body)),
+        "/logprobs": (LogprobsRequest, lambda body: logprobs_route(engine, body)),
+        "/forward_backward": (ForwardBackwardRequest,
+                              lambda body: training(lambda: trainer.forward_backward(body.data, body.entropy_coef))),
+        "/forward": (ForwardRequest, lambda body: training(lambda: trainer.forward(body.data))),
+        "/backward": (BackwardRequest,
+                      lambda body: training(lambda: trainer.backward(body.handle, body.weights, body.entropy_coef))),
+        "/optim_step": (OptimStepRequest,
+                        lambda body: training(lambda: trainer.optim_step(body.adam_params, body.grad_clip_norm))),
+        "/zero_grad": (EmptyRequest, lambda _: training(trainer.zero_grad)),
+        "/save_state": (PathRequest, lambda body: training(lambda: save_state(engine, trainer, Path(body.path)))),
+        "/load_state": (PathRequest, lambda body: training(lambda: load_state(engine, trainer, Path(body.path)))),
+        "/export": (PathRequest, lambda body: training(lambda: export_model(engine, Path(body.path)))),
+    }
+    for path, (schema, handler) in routes.items():
+        json_route(app, path, schema)(handler)
     add_openai_routes(app, engine, sampler)
     return app
