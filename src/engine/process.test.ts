@@ -12,13 +12,8 @@ const crashingEngine = fakes.create(
   "crashing",
   `console.error("Traceback: no such model directory"); process.exit(3);`,
 );
+const silentEngine = fakes.create("silent", "setInterval(() => {}, 1000);");
 const silentPidFile = join(fakes.folder, "silent.pid");
-const silentEngine = fakes.create(
-  "silent",
-  `import { writeFileSync } from "node:fs";
-writeFileSync(${JSON.stringify(silentPidFile)}, String(process.pid));
-setInterval(() => {}, 1000);`,
-);
 
 describe("startEngine", () => {
   it("waits for the ready line, returns a working client, and stop() ends the process", async () => {
@@ -51,9 +46,9 @@ describe("startEngine", () => {
   });
 
   it("times out an engine that never gets ready, and kills it", async () => {
-    const start = startEngine({ model: "/m", readyTimeoutMs: 400, env: { BOXED_PYTHON: silentEngine } });
+    const start = startEngine({ model: "/m", readyTimeoutMs: 1000, env: { BOXED_PYTHON: silentEngine } });
     const error = await start.catch((e) => e);
-    expect(error.message).toContain("no ready line within 400 ms");
+    expect(error.message).toContain("no ready line within 1000 ms");
     expect(isAlive(Number(readFileSync(silentPidFile, "utf8")))).toBe(false);
   });
 

@@ -9,12 +9,19 @@ import { join } from "node:path";
 export class FakePythons {
   readonly folder = mkdtempSync(join(tmpdir(), "boxed-fake-python-"));
 
-  /** Writes `program` (an ES module) and returns the path of an executable running it. */
+  /**
+   * Writes `program` (an ES module) and returns the path of an executable running it. The wrapper
+   * writes its process id (kept by `exec`) to `<folder>/<name>.pid` before Node starts.
+   */
   create(name: string, program: string): string {
     const script = join(this.folder, `${name}.mjs`);
     writeFileSync(script, program);
     const wrapper = join(this.folder, name);
-    writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
+    const pidFile = join(this.folder, `${name}.pid`);
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\necho $$ > "${pidFile}"\nexec "${process.execPath}" "${script}" "$@"\n`,
+    );
     chmodSync(wrapper, 0o755);
     return wrapper;
   }
