@@ -7,6 +7,7 @@ interface ServeFlags {
   apiKey?: string;
   upstreamApiKey?: string;
   maxConcurrentPerClient: string;
+  upstreamStream: boolean;
 }
 
 function positiveInteger(flag: string, text: string, allowZero = false): number {
@@ -32,12 +33,17 @@ export function registerServe(program: Command): void {
     )
     .option("--upstream-api-key <key>", "key sent to the upstream (also env BOXED_UPSTREAM_API_KEY)")
     .option("--max-concurrent-per-client <n>", "requests in flight per client", "256")
+    .option(
+      "--no-upstream-stream",
+      "sample the upstream without streaming (for servers that cannot stream, like the engine)",
+    )
     .action(async (flags: ServeFlags) => {
       const { createProxy, upstreamBase } = await import("../scale/serve/index.js");
       const proxy = createProxy({
         upstream: upstreamBase(flags.upstream),
         apiKey: flags.apiKey ?? process.env.BOXED_API_KEY,
         upstreamApiKey: flags.upstreamApiKey ?? process.env.BOXED_UPSTREAM_API_KEY,
+        upstreamStreaming: flags.upstreamStream,
         maxConcurrentPerClient: positiveInteger("--max-concurrent-per-client", flags.maxConcurrentPerClient),
       });
       const address = await proxy.listen(positiveInteger("--port", flags.port, true), flags.host);

@@ -196,3 +196,80 @@ function acceptSteps(
   }
   return true;
 }
+
+interface CompletionBody {
+  choices?: {
+    message?: { content?: string | null };
+    finish_reason?: string | null;
+    logprobs?: { content?: ChunkLogprob[] | null } | null;
+  }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+/**
+ * The same request without streaming, for servers that cannot stream (the boxed engine). Aborting
+ * still closes the connection, but the server may finish generating the response it started.
+ */
+export async function completeChat(request: StreamRequest): Promise<StreamedCompletion> {
+  const body: Record<string, unknown> = { ...request.body, stream: false };
+  if (request.topLogprobs && request.topLogprobs > 0)
+    Object.assign(body, { logprobs: true, top_logprobs: request.topLogprobs });
+  const result: StreamedCompletion = {
+    text: "",
+    finishReason: "stop",
+    usage: { promptTokens: 0, completionTokens: 0 },
+    logprobs: [],
+    topLogprobs: [],
+  };
+  let response: Response;
+  try {
+    response = await fetch(`${request.baseUrl.replace(/\/$/, "")}/chat/completions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(request.apiKey ? { authorization: `Bearer ${request.apiKey}` } : {}),
+      },
+      body: JSON.stringify(body),
+      signal: request.signal,
+    });
+  } catch (error) {
+    if (request.signal?.aborted) return { ...result, finishReason: "cancelled" };
+    throw new UpstreamError(
+      `upstream unreachable: ${error instanceof Error ? error.message : String(error)}`,
+      null,
+    );
+  }
+  const text = await response.text().catch(() => "");
+  if (!response.ok)
+    throw new UpstreamError(
+      `upstream answered HTTP ${response.status}: ${text.slice(0, 500)}`,
+      response.status,
+      text,
+    );
+  let parsed: CompletionBody;
+  try {
+    parsed = JSON.parse(text) as CompletionBody;
+  } catch {
+    throw new UpstreamError(
+      `upstream answered with a body that is not JSON: ${text.slice(0, 200)}`,
+      response.status,
+      text,
+    );
+  }
+  const choice = parsed.choices?.[0];
+  if (!choice)
+    throw new UpstreamError(`upstream answer has no choices: ${text.slice(0, 200)}`, response.status, text);
+  const steps = choice.logprobs?.content ?? [];
+  return {
+    text: choice.message?.content ?? "",
+    finishReason: choice.finish_reason === "length" ? "length" : "stop",
+    usage: {
+      promptTokens: parsed.usage?.prompt_tokens ?? 0,
+      completionTokens: parsed.usage?.completion_tokens ?? steps.length,
+    },
+    logprobs: steps.flatMap((step) => (step.logprob === undefined ? [] : [step.logprob])),
+    topLogprobs: steps
+      .map((step) => (step.top_logprobs ?? []).map((alternative) => alternative.logprob))
+      .filter((top) => top.length > 0),
+  };
+}

@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { streamChatCompletion, UpstreamError } from "../../sample/stream.js";
+import { completeChat, streamChatCompletion, UpstreamError } from "../../sample/stream.js";
 import { type DeepConfOnlineOptions, runStrategy } from "../online/run.js";
 import { ClientLimiter } from "./client-limiter.js";
 import { chatCompletion, sendCompletionStream } from "./completion-response.js";
@@ -24,6 +24,8 @@ export interface ProxyOptions {
   upstreamApiKey?: string;
   /** Requests in flight per client (API key, else remote address). Default 256. */
   maxConcurrentPerClient?: number;
+  /** Sample the upstream with streaming (default true; false for servers that cannot stream, like the engine). */
+  upstreamStreaming?: boolean;
   /** Largest request body accepted, bytes. Default 16 MiB. */
   maxBodyBytes?: number;
 }
@@ -107,7 +109,7 @@ export function createProxy(options: ProxyOptions): BoxedProxy {
     const { boxed: extra, n: _n, stream, stream_options: streamOptions, ...rest } = body;
     const fields = (extra ?? {}) as { deepconf?: DeepConfOnlineOptions };
     const wantsConfidence =
-      /deepconf|group|tail|confidence/.test(strategy.name) || fields.deepconf !== undefined;
+      /deepconf|logprob|group|tail|confidence/.test(strategy.name) || fields.deepconf !== undefined;
     const topLogprobs = typeof body.top_logprobs === "number" ? body.top_logprobs : wantsConfidence ? 5 : 0;
     const seed = typeof body.seed === "number" ? body.seed : null;
     const result = await runStrategy({
@@ -116,7 +118,7 @@ export function createProxy(options: ProxyOptions): BoxedProxy {
       deepConf: fields.deepconf,
       signal: closed,
       sample: (index, signal, onToken) =>
-        streamChatCompletion({
+        (options.upstreamStreaming === false ? completeChat : streamChatCompletion)({
           baseUrl: upstream.base.toString(),
           apiKey: upstream.apiKey,
           body: { ...rest, model: route.upstreamModel, ...(seed === null ? {} : { seed: seed + index }) },
