@@ -12,6 +12,7 @@ import numpy
 import torch
 from tokenizers import Tokenizer
 from transformers import AutoModelForCausalLM
+from transformers.utils import logging as transformers_logging
 
 from boxed_engine.errors import EngineError
 from boxed_engine.rw_lock import ReadWriteLock
@@ -65,6 +66,7 @@ class Engine:
         self.device = pick_device(options.device)
         self.dtype = DTYPES[options.dtype]
         seed_everything(options.seed)
+        transformers_logging.disable_progress_bar()
         base = AutoModelForCausalLM.from_pretrained(options.model, dtype=self.dtype).to(self.device)
         self.config = base.config
         self.vocab_size = int(base.get_input_embeddings().weight.shape[0])
