@@ -45,11 +45,11 @@ function lengthChart(id: string, name: string, result: BenchmarkResult, unit: st
   return {
     kind: "chart",
     id,
-    title: `${name}: accuracy against response length`,
+    title: `${name}: accuracy against response length (deciles; samples per bin in brackets)`,
     config: {
       type: "bar",
       data: {
-        labels: result.accuracyByLength.map((bin) => `${bin.low}–${bin.high}`),
+        labels: result.accuracyByLength.map((bin) => `${bin.low}–${bin.high} (${bin.samples})`),
         datasets: [
           {
             label: "accuracy",

@@ -121,30 +121,26 @@ function groupBy(
   return result;
 }
 
+/** Accuracy by response length in equal-count bins (deciles of length), so that every bar rests on ~10% of samples. */
 function lengthBins(scored: Scored[], binCount = 10): LengthBin[] {
-  const samples = scored.flatMap(({ problem }) => problem.samples);
-  if (samples.length === 0) return [];
-  const longest = Math.max(...samples.map((sample) => sample.completionTokens), 1);
-  const width = Math.ceil(longest / binCount);
-  const bins = Array.from({ length: binCount }, (_, index) => ({
-    low: index * width,
-    high: (index + 1) * width,
-    samples: 0,
-    correct: 0,
-  }));
-  for (const sample of samples) {
-    const bin = bins[Math.min(binCount - 1, Math.floor(sample.completionTokens / width))];
-    bin.samples++;
-    if (sample.correct) bin.correct++;
+  const samples = scored
+    .flatMap(({ problem }) => problem.samples)
+    .sort((a, b) => a.completionTokens - b.completionTokens);
+  const bins: LengthBin[] = [];
+  for (let bin = 0; bin < binCount; bin++) {
+    const members = samples.slice(
+      Math.floor((bin * samples.length) / binCount),
+      Math.floor(((bin + 1) * samples.length) / binCount),
+    );
+    if (members.length === 0) continue;
+    bins.push({
+      low: members[0].completionTokens,
+      high: members[members.length - 1].completionTokens,
+      samples: members.length,
+      accuracy: members.filter((sample) => sample.correct).length / members.length,
+    });
   }
-  return bins
-    .filter((bin) => bin.samples > 0)
-    .map((bin) => ({
-      low: bin.low,
-      high: bin.high,
-      samples: bin.samples,
-      accuracy: bin.correct / bin.samples,
-    }));
+  return bins;
 }
 
 /** Every metric of one benchmark's graded samples (pure; the equivalence is injected). */
