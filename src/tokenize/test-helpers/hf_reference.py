@@ -1,10 +1,10 @@
 """Reference tokenization by HuggingFace's Python libraries, for the TS parity tests.
 
-Reads one JSON request on stdin: {"directory", "texts": [str], "chats": [chat], "id_chats": [chat],
-"decodes": [[int]]} with chat = {"messages", "add_generation_prompt", "variables"}, and prints one JSON
-answer: ids from `tokenizers` (Rust) and from transformers' AutoTokenizer, `apply_chat_template`'s
+Reads a JSON list of jobs on stdin, each {"directory", "texts": [str], "chats": [chat], "id_chats": [chat],
+"decodes": [[int]]} with chat = {"messages", "add_generation_prompt", "variables"}, and prints a JSON list
+of answers: ids from `tokenizers` (Rust) and from transformers' AutoTokenizer, `apply_chat_template`'s
 rendering of `chats` and ids of `id_chats`, and decoded texts.
-One process serves the whole corpus.
+One process serves every tokenizer and the whole corpus.
 """
 
 import json
@@ -30,13 +30,12 @@ def render(tokenizer, chat: dict) -> str:
     )
 
 
-def main() -> None:
-    request = json.load(sys.stdin)
+def answer(request: dict) -> dict:
     directory = Path(request["directory"])
     rust = Tokenizer.from_file(str(directory / "tokenizer.json"))
     auto = AutoTokenizer.from_pretrained(str(directory))
     texts = request["texts"]
-    answer = {
+    return {
         "tokenizers_ids": [encoding.ids for encoding in rust.encode_batch(texts)],
         "transformers_ids": [auto.encode(text) for text in texts],
         "rendered": [render(auto, chat) for chat in request["chats"]],
@@ -46,7 +45,10 @@ def main() -> None:
         "eos_token_id": auto.eos_token_id,
         "vocab_size": len(auto),
     }
-    json.dump(answer, sys.stdout, ensure_ascii=False)
+
+
+def main() -> None:
+    json.dump([answer(job) for job in json.load(sys.stdin)], sys.stdout, ensure_ascii=False)
 
 
 if __name__ == "__main__":
