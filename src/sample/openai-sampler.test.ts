@@ -43,6 +43,43 @@ describe("OpenAISampler", () => {
     expect(fake.log[0].key.endsWith("|5")).toBe(true); // seed + firstIndex
   });
 
+  it("sends sampling parameters in OpenAI names and passes server-specific fields through", async () => {
+    const fake = await server({ recordBodies: true });
+    const params = {
+      temperature: 0.6,
+      topP: 0.95,
+      maxTokens: 64,
+      seed: 7,
+      stop: ["</s>"],
+      logprobs: true,
+      topLogprobs: 2,
+      extraBody: { top_k: 20, min_p: 0 },
+    };
+    const sampler = new OpenAISampler({ baseUrls: [fake.url], model: "fake", params });
+    await sampler.sample({ problemId: "p", prompt: chat, n: 2, firstIndex: 4 });
+    await sampler.sample({
+      problemId: "p",
+      prompt: { kind: "completion", prompt: "2+2=" },
+      n: 1,
+      firstIndex: 0,
+    });
+    expect(fake.log[0].body).toEqual({
+      model: "fake",
+      n: 2,
+      temperature: 0.6,
+      top_p: 0.95,
+      max_tokens: 64,
+      seed: 11,
+      stop: ["</s>"],
+      top_k: 20,
+      min_p: 0,
+      logprobs: true,
+      top_logprobs: 2,
+      messages: chat.kind === "chat" ? chat.messages : [],
+    });
+    expect(fake.log[1].body).toMatchObject({ prompt: "2+2=", logprobs: 2, seed: 7 });
+  });
+
   it("recovers from 429s, 500s, dropped connections and malformed JSON by retrying", async () => {
     const fake = await server({
       faults: { rateLimited: 0.15, serverError: 0.15, dropped: 0.1, malformed: 0.1 },

@@ -24,6 +24,8 @@ export interface FakeServerOptions {
   alwaysMalformed?: boolean;
   apiKey?: string;
   rejectN?: boolean;
+  /** Keep each request's parsed body in the log (for checking what the client sent). */
+  recordBodies?: boolean;
   answers?: number;
   seed?: number;
   port?: number;
@@ -35,6 +37,7 @@ export interface LoggedRequest {
   prompt?: string;
   seed?: number | null;
   n: number;
+  body?: Record<string, unknown>;
   outcome: "ok" | "429" | "500" | "dropped" | "malformed" | "401" | "400";
 }
 
@@ -158,7 +161,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       response.writeHead(200, { "content-type": "application/json" });
       return response.end('{"choices": [ {"index": 0, "mess');
     }
-    log.push({ key, prompt, seed, n, outcome: "ok" });
+    log.push({ key, prompt, seed, n, outcome: "ok", ...(options.recordBodies && { body: JSON.parse(raw) }) });
     send(response, 200, body);
   };
   const server: Server = createServer((request, response) => {
