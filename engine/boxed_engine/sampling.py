@@ -60,7 +60,10 @@ def choose_tokens(logits_B_V: torch.Tensor, options: SamplingOptions, generator:
 def sample_sequences(model: torch.nn.Module, prompts: list[list[int]], options: SamplingOptions, *,
                      stop_ids: set[int], pad_id: int, generator: torch.Generator, device: torch.device,
                      stop_checker: StopChecker | None = None) -> list[SampledSequence]:
-    """Samples one continuation per prompt row (repeat a prompt to get several samples)."""
+    """Samples one continuation per prompt row (repeat a prompt to get several samples).
+
+    Rows that stop leave the batch (their cache entries are dropped) once an eighth of it has stopped.
+    """
     width = max(len(prompt) for prompt in prompts)
     input_ids_B_L = torch.tensor([[pad_id] * (width - len(p)) + p for p in prompts], dtype=torch.long, device=device)
     mask_B_L = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts], dtype=torch.long, device=device)
@@ -69,6 +72,7 @@ def sample_sequences(model: torch.nn.Module, prompts: list[list[int]], options: 
     outputs = model(input_ids=input_ids_B_L, attention_mask=mask_B_L, position_ids=positions_B_L,
                     cache=cache, use_cache=True, logits_to_keep=1)
     sequences = [SampledSequence() for _ in prompts]
+    rows = list(range(len(prompts)))  # batch position → sequence index
     active = [True] * len(prompts)
     next_positions_B_1 = positions_B_L[:, -1:] + 1
     for step in range(options.max_tokens):
@@ -76,9 +80,15 @@ def sample_sequences(model: torch.nn.Module, prompts: list[list[int]], options: 
         log_probs_B_V = torch.log_softmax(logits_B_V, dim=-1)
         chosen_B = choose_tokens(logits_B_V, options, generator)
         chosen_logprobs_B = log_probs_B_V.gather(-1, chosen_B.unsqueeze(-1)).squeeze(-1)
-        record_step(sequences, active, chosen_B, chosen_logprobs_B, log_probs_B_V, options, stop_ids, stop_checker)
-        if not any(active) or step == options.max_tokens - 1:
+        record_step(sequences, rows, active, chosen_B, chosen_logprobs_B, log_probs_B_V, options, stop_ids, stop_checker)
+        keep = [position for position, row in enumerate(rows) if active[row]]
+        if not keep or step == options.max_tokens - 1:
             break
+        if len(rows) - len(keep) >= max(1, len(rows) // 8):
+            index_K = torch.tensor(keep, device=device)
+            cache.batch_select_indices(index_K)
+            mask_B_L, chosen_B, next_positions_B_1 = mask_B_L[index_K], chosen_B[index_K], next_positions_B_1[index_K]
+            rows = [rows[position] for position in keep]
         mask_B_L = torch.cat([mask_B_L, torch.ones_like(mask_B_L[:, :1])], dim=-1)
         outputs = model(input_ids=chosen_B.unsqueeze(-1), attention_mask=mask_B_L, position_ids=next_positions_B_1,
                         cache=cache, use_cache=True)
@@ -86,7 +96,7 @@ def sample_sequences(model: torch.nn.Module, prompts: list[list[int]], options: 
     return sequences
 
 
-def record_step(sequences: list[SampledSequence], active: list[bool], chosen_B: torch.Tensor,
+def record_step(sequences: list[SampledSequence], rows: list[int], active: list[bool], chosen_B: torch.Tensor,
                 chosen_logprobs_B: torch.Tensor, log_probs_B_V: torch.Tensor, options: SamplingOptions,
                 stop_ids: set[int], stop_checker: StopChecker | None) -> None:
     """Appends this step's token to every still-active row and marks rows that stop."""
@@ -96,13 +106,14 @@ def record_step(sequences: list[SampledSequence], active: list[bool], chosen_B: 
     if options.top_logprobs > 0:
         top = torch.topk(log_probs_B_V, options.top_logprobs, dim=-1)
         alternatives = list(zip(top.indices.tolist(), top.values.tolist(), strict=True))
-    for row, sequence in enumerate(sequences):
+    for position, row in enumerate(rows):
         if not active[row]:
             continue
-        sequence.tokens.append(tokens[row])
-        sequence.logprobs.append(logprobs[row])
+        sequence = sequences[row]
+        sequence.tokens.append(tokens[position])
+        sequence.logprobs.append(logprobs[position])
         if alternatives is not None:
-            sequence.top_logprobs.append(list(zip(*alternatives[row], strict=True)))
-        if tokens[row] in stop_ids or (stop_checker is not None and stop_checker(row, sequence)):
+            sequence.top_logprobs.append(list(zip(*alternatives[position], strict=True)))
+        if tokens[position] in stop_ids or (stop_checker is not None and stop_checker(row, sequence)):
             sequence.stop_reason = "stop"
             active[row] = False

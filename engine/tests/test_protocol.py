@@ -112,3 +112,19 @@ def test_micro_batching_gives_the_same_gradient(tiny_model_dir):
     (whole, whole_grad), (split, split_grad) = gradients
     assert abs(whole["loss"] - split["loss"]) < 1e-3
     assert all(torch.allclose(a, b, atol=1e-5) for a, b in zip(whole_grad, split_grad, strict=True))
+
+
+def test_rows_that_stop_early_leave_the_batch_and_logprobs_still_agree(client):
+    stop_ids = list(range(3, 400))  # about half the vocabulary: most rows stop within a few tokens
+    body = {"prompts": PROMPTS, "num_samples": 16, "sampling_params": {"max_tokens": 10, "seed": 5, "stop_token_ids": stop_ids}}
+    samples = [sample for group in post(client, "/sample", body)["samples"] for sample in group]
+    lengths = [len(sample["tokens"]) for sample in samples]
+    assert min(lengths) < 3 and len(set(lengths)) > 2
+    for sample in samples:
+        assert all(token not in stop_ids for token in sample["tokens"][:-1])
+        assert (sample["stop_reason"] == "stop") == (sample["tokens"][-1] in stop_ids)
+    prompts = [PROMPTS[0]] * 16 + [PROMPTS[1]] * 16
+    data = [{"tokens": (p + s["tokens"])[:-1], "target_tokens": (p + s["tokens"])[1:]} for p, s in zip(prompts, samples, strict=True)]
+    scored = post(client, "/logprobs", {"data": data})["logprobs"]
+    for prompt, sample, row in zip(prompts, samples, scored, strict=True):
+        assert torch.allclose(torch.tensor(row[len(prompt) - 1:]), torch.tensor(sample["logprobs"]), atol=1e-4)
