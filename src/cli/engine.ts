@@ -7,6 +7,9 @@ interface EngineStartFlags {
   port: number;
   seed?: number;
   dtype?: "float32" | "bfloat16";
+  device?: string;
+  threads?: number;
+  tokenBudget?: number;
   reference?: "none" | "copy";
   token?: string;
   loraRank?: number;
@@ -49,6 +52,9 @@ function toStartOptions(flags: EngineStartFlags): StartEngineOptions {
     port: flags.port,
     seed: flags.seed,
     dtype: flags.dtype,
+    device: flags.device,
+    threads: flags.threads,
+    tokenBudget: flags.tokenBudget,
     reference: flags.reference,
     token: flags.token,
     lora,

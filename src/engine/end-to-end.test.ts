@@ -40,7 +40,7 @@ describe("engine end to end (tiny preset)", () => {
   beforeAll(async () => {
     const model = await tinyModel(0);
     tokenizer = await loadTokenizer(model);
-    engine = await startEngine({ model, seed: 0 });
+    engine = await startEngine({ model, seed: 0, threads: 1 });
     stateFolder = mkdtempSync(join(tmpdir(), "boxed-engine-state-"));
     const questions = ["What is 2+3? Answer in \\boxed{}.", "Solve x+1=3."];
     prompts = questions.map((question) =>

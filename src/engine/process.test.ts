@@ -63,6 +63,7 @@ describe("startEngine", () => {
     await expect(startEngine({ model: "/m", port: 70000 })).rejects.toThrow(/port must be/);
     expect(() => engineArguments({ model: "/m", seed: 1.5 })).toThrow(/seed must be an integer/);
     expect(() => engineArguments({ model: "/m", lora: { rank: 0 } })).toThrow(/lora.rank must be positive/);
+    expect(() => engineArguments({ model: "/m", threads: -1 })).toThrow(/threads must be ≥ 0/);
   });
 });
 
@@ -73,12 +74,16 @@ describe("engineArguments", () => {
       port: 8000,
       seed: 7,
       dtype: "bfloat16",
+      device: "cpu",
+      threads: 1,
+      tokenBudget: 4096,
       reference: "copy",
       token: "t",
       lora: { rank: 8, alpha: 16, targets: ["q_proj", "v_proj"] },
     });
     expect(args.join(" ")).toBe(
       "-m boxed_engine --model /m --exit-with-parent --host 127.0.0.1 --port 8000 --seed 7 --dtype bfloat16 " +
+        "--device cpu --threads 1 --token-budget 4096 " +
         "--reference copy --token t --lora-rank 8 --lora-alpha 16 --lora-targets q_proj,v_proj",
     );
   });
