@@ -43,9 +43,11 @@ describe("grade pool robustness (real verifier, ≥ 10,000 generated and adversa
   it("survives everything within the time limit, bounded in memory, and recovers its throughput", async () => {
     const baseline = await timed(() => pool.gradeBatch(realItems));
     const warm = await timed(() => pool.gradeBatch(realItems));
-    // Items with a 1 ms limit on inputs that take far longer: these workers must be cut off.
+    // Two items with a 1 ms limit on 1 MB inputs that take far longer: these workers must be cut
+    // off (each replacement reloads the CAS, ~1 CPU-s, so only two).
     const tight = pathologicalAnswers()
-      .filter((answer) => answer.length > 20_000)
+      .filter((answer) => answer.length >= 500_000)
+      .slice(0, 2)
       .map((answer) => ({ gold: "1", response: answer, options: { timeout: 0.001 } }));
     const items = [...adversarialItems(realAnswers, 10_000, 20241125), ...tight];
     const heapBefore = process.memoryUsage().heapUsed;
