@@ -14,6 +14,8 @@
  *  8. `short_text` — a bare word answer of at most three words (`Monday`).
  */
 
+import { blankMathSpans, findMathSpans, type MathSpan } from "./math-spans.js";
+
 export type MatchType = "latex" | "expr";
 export interface ExtractOptions {
   matchTypes?: MatchType[];
@@ -151,25 +153,11 @@ function extractPhrase(text: string, matchTypes: MatchType[]): Extraction | null
   return null;
 }
 
-const MATH_SPANS = /\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([^\n]+?)\\\)|\$([^$\n]+?)\$/g;
-
-interface MathSpan {
-  start: number;
-  end: number;
-  content: string;
-}
-
 /**
  * The last inline/display math span; spans joined only by connective text (`$1$ and $2$`,
  * `$21,16$ or $11$`) are combined into one list.
  */
-export function lastMathSpan(text: string): MathSpan | null {
-  const spans: MathSpan[] = [];
-  for (const match of text.matchAll(MATH_SPANS)) {
-    const content = (match[1] ?? match[2] ?? match[3] ?? match[4] ?? "").trim();
-    if (content !== "")
-      spans.push({ start: match.index ?? 0, end: (match.index ?? 0) + match[0].length, content });
-  }
+export function lastMathSpan(text: string, spans: MathSpan[] = findMathSpans(text)): MathSpan | null {
   if (spans.length === 0) return null;
   const chosen = [spans[spans.length - 1]];
   for (let index = spans.length - 2; index >= 0; index--) {
@@ -203,7 +191,7 @@ function readNumber(number: string): string {
 
 /** The last number outside math spans, with its position. */
 function lastProseNumber(text: string): { index: number; answer: string } | null {
-  const prose = text.replace(MATH_SPANS, (span) => " ".repeat(span.length));
+  const prose = blankMathSpans(text);
   const numbers = [...prose.matchAll(NUMBER_PATTERN)];
   if (numbers.length === 0) return null;
   const last = numbers[numbers.length - 1];

@@ -21,6 +21,8 @@ const PATHOLOGICAL: [string, string, string][] = [
   ["long whitespace run", "5", `\\boxed{5\\text{${" ".repeat(20_000)}x}`],
   ["long dollar run", "5", `answer: ${"$".repeat(100_001)}`],
   ["long phrase tail", "5", `final answer is ${"a ".repeat(100_000)}`],
+  ["many unclosed display openers", "5", "\\[".repeat(300_000)],
+  ["many unclosed inline openers", "5", "\\(".repeat(300_000)],
 ];
 
 describe("pathological inputs on the synchronous path", () => {
