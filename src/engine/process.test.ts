@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -98,5 +99,28 @@ describe("coefficientsToWeights", () => {
 
   it("rejects non-finite coefficients, naming the position", () => {
     expect(() => coefficientsToWeights([[0, Number.NaN]])).toThrow(/coefficients\[0\]\[1\] is NaN/);
+  });
+});
+
+describe("no orphans", () => {
+  it("the engine exits when its parent is killed with SIGKILL (stdin pipe + --exit-with-parent)", async () => {
+    const processModule = new URL("./process.ts", import.meta.url).href;
+    const parentProgram = `
+      const { startEngine } = await import(${JSON.stringify(processModule)});
+      const engine = await startEngine({ model: "/m", env: { BOXED_PYTHON: ${JSON.stringify(servingEngine)} } });
+      console.log(engine.pid);
+      setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", parentProgram], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const enginePid = await new Promise<number>((resolve) => {
+      parent.stdout.setEncoding("utf8").once("data", (chunk: string) => resolve(Number(chunk.trim())));
+    });
+    expect(isAlive(enginePid)).toBe(true);
+    parent.kill("SIGKILL");
+    const deadline = Date.now() + 10_000;
+    while (isAlive(enginePid) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(isAlive(enginePid)).toBe(false);
   });
 });
