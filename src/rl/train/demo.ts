@@ -1,0 +1,94 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { PACKAGE_ROOT } from "../../engine/python.js";
+import { formatTable } from "../../report/terminal-table.js";
+import { parseTrainConfig, type TrainConfigInput } from "./config.js";
+import type { LiveView } from "./live-view.js";
+import { runTraining, type TrainSummary } from "./run.js";
+import { runSftCommand } from "./sft-run.js";
+
+/** The shipped warm-started checkpoint (see assets/demo/README.md for the command that rebuilds it). */
+export const DEMO_MODEL_DIRECTORY = join(PACKAGE_ROOT, "assets", "demo", "model");
+
+/** The warm start, as `boxed sft` flags (documented in assets/demo/README.md). */
+export const DEMO_SFT = {
+  model: "tiny",
+  modelSeed: 0,
+  task: "addition",
+  difficulty: 2,
+  traces: false,
+  examples: 20000,
+  steps: 400,
+  batchSize: 64,
+  learningRate: 3e-3,
+  seed: 0,
+  heldOutCount: 200,
+} as const;
+
+/** The GRPO run of the demo (the reference experiment of issue 9, on the engine's tiny model). */
+export function demoTrainConfig(out: string, model: string, seed: number, minutes: number): TrainConfigInput {
+  return {
+    out,
+    seed,
+    steps: 400,
+    maxMinutes: minutes,
+    promptsPerStep: 32,
+    groupSize: 8,
+    model: { path: model },
+    data: { task: "addition", difficulty: DEMO_SFT.difficulty, steps: false, template: "raw" },
+    sampling: { maxTokens: 6, temperature: 1 },
+    rewards: [{ name: "correctness", weight: 1 }],
+    advantage: { estimator: "grpo" },
+    loss: { name: "ppo", aggregation: "token_mean" },
+    optimizer: { learningRate: 3e-4 },
+    evaluation: { problems: DEMO_SFT.heldOutCount, samples: 8, every: 50 },
+    checkpointEvery: 50,
+  };
+}
+
+export interface DemoOptions {
+  out: string;
+  seed: number;
+  /** Wall-time budget of the GRPO stage. */
+  minutes: number;
+  /** Rebuild the warm start with `boxed sft` even when the shipped one exists. */
+  fresh?: boolean;
+  view: LiveView;
+}
+
+/** The before/after table: pass@k for each k, and the change. */
+export function demoTable(summary: TrainSummary): string {
+  const before = summary.before?.passAtK ?? {};
+  const after = summary.after?.passAtK ?? {};
+  const ks = Object.keys(before).sort((a, b) => Number(a) - Number(b));
+  const rows = ks.map((k) => {
+    const delta = (after[k] ?? Number.NaN) - before[k];
+    return [
+      `pass@${k}`,
+      before[k].toFixed(3),
+      (after[k] ?? Number.NaN).toFixed(3),
+      `${delta >= 0 ? "+" : ""}${(100 * delta).toFixed(1)} pts`,
+    ];
+  });
+  return formatTable(["held-out", "before GRPO", "after GRPO", "change"], rows);
+}
+
+/**
+ * `boxed demo`: (1) load the shipped warm-started tiny model (or build it with `boxed sft`),
+ * (2) evaluate it on held-out addition problems, (3) run GRPO, (4) evaluate again, (5) print the
+ * before/after table and write report.html — on a CPU, with nothing downloaded.
+ */
+export async function runDemo(options: DemoOptions): Promise<TrainSummary> {
+  const out = resolve(options.out);
+  let model = DEMO_MODEL_DIRECTORY;
+  if (options.fresh || !existsSync(join(model, "model.safetensors"))) {
+    options.view.message("warm start: supervised fine-tuning of the tiny model on addition (boxed sft)");
+    const result = await runSftCommand({ ...DEMO_SFT, out: join(out, "warm-start"), view: options.view });
+    model = result.model;
+  } else options.view.message(`warm start: ${model}`);
+  const config = parseTrainConfig(demoTrainConfig(join(out, "grpo"), model, options.seed, options.minutes));
+  const summary = await runTraining(config, { view: options.view });
+  options.view.message(`\n${demoTable(summary)}`);
+  options.view.message(`report: ${join(out, "grpo", "report.html")}`);
+  return summary;
+}

@@ -1,0 +1,115 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { initModel } from "../../engine/init-model.js";
+import { startEngine } from "../../engine/process.js";
+import { loadModelText } from "./codec.js";
+import type { LiveView } from "./live-view.js";
+import { createProblemSource } from "./problems.js";
+import {
+  appendJsonLines,
+  prepareOutputDirectory,
+  readJsonLines as readRows,
+  writeFileAtomic,
+} from "./run-files.js";
+import { runSupervised, type SupervisedExample, sftModelDirectory, taskExamples } from "./sft.js";
+
+export interface SftRunOptions {
+  out: string;
+  /** Model directory, or "tiny" to create the tiny preset. */
+  model: string;
+  modelSeed?: number;
+  /** Synthetic task whose traces are learned (ignored when `data` is given). */
+  task: string;
+  difficulty?: number;
+  traces: boolean;
+  /** JSONL with {prompt, completion} rows instead of a task. */
+  data?: string;
+  examples: number;
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  maxSeconds?: number;
+  /** Held-out problems of the task (with this seed) kept out of the SFT data, as `boxed train` would hold them out. */
+  heldOutCount?: number;
+  view: LiveView;
+}
+
+function readExamples(path: string): SupervisedExample[] {
+  const rows = readRows<Record<string, unknown>>(path);
+  return rows.map((row, index) => {
+    if (typeof row.prompt !== "string" || typeof row.completion !== "string") {
+      throw new Error(`${path}: row ${index + 1} needs string fields "prompt" and "completion"`);
+    }
+    return { prompt: row.prompt, completion: row.completion };
+  });
+}
+
+/**
+ * `boxed sft`: creates or loads the model, fine-tunes it on task traces (or a JSONL of prompt →
+ * completion) with the engine, and exports the result to `<out>/model` (a standard HF directory,
+ * usable as `--model` of `boxed train`/`boxed eval`). Loss per step goes to `<out>/sft-metrics.jsonl`.
+ */
+export async function runSftCommand(
+  options: SftRunOptions,
+): Promise<{ model: string; losses: number[]; seconds: number }> {
+  const out = resolve(options.out);
+  prepareOutputDirectory(out);
+  let modelDirectory = options.model;
+  if (modelDirectory === "tiny") {
+    modelDirectory = join(out, "initial-model");
+    if (!existsSync(join(modelDirectory, "model.safetensors"))) {
+      options.view.message(`creating the tiny model in ${modelDirectory}`);
+      await initModel({ out: modelDirectory, preset: "tiny", seed: options.modelSeed ?? 0 });
+    }
+  }
+  const heldOut = options.data
+    ? []
+    : createProblemSource({
+        task: options.task,
+        seed: options.seed,
+        heldOutCount: options.heldOutCount ?? 0,
+        difficulty: options.difficulty,
+        steps: options.traces,
+      }).heldOut;
+  const examples = options.data
+    ? readExamples(options.data)
+    : taskExamples({
+        task: options.task,
+        count: options.examples,
+        seed: options.seed,
+        difficulty: options.difficulty,
+        steps: options.traces,
+        exclude: new Set(heldOut.map((problem) => problem.question)),
+      });
+  const engine = await startEngine({ model: modelDirectory, seed: options.seed });
+  try {
+    const text = await loadModelText(modelDirectory, "raw");
+    const metricsPath = join(out, "sft-metrics.jsonl");
+    writeFileAtomic(metricsPath, "");
+    const result = await runSupervised({
+      client: engine.client,
+      codec: text.codec,
+      examples,
+      steps: options.steps,
+      batchSize: options.batchSize,
+      learningRate: options.learningRate,
+      seed: options.seed,
+      maxSeconds: options.maxSeconds,
+      onStep: (record) => {
+        appendJsonLines(metricsPath, [record]);
+        options.view.step(
+          `sft step ${record.step}/${options.steps}  loss ${record.loss.toFixed(4)}  ${record.seconds.toFixed(0)}s`,
+        );
+      },
+    });
+    const model = sftModelDirectory(out);
+    await engine.client.export(model);
+    options.view.message(
+      `sft: ${result.losses.length} steps in ${result.seconds.toFixed(0)}s; model written to ${model}`,
+    );
+    return { model, ...result };
+  } finally {
+    await engine.stop();
+  }
+}
