@@ -82,6 +82,8 @@ export async function runEvaluation(
     const plan = planRequests(load(), options.n, options.samplesPerRequest);
     options.onPlan?.(plan);
     const progress = options.progress === false ? null : new ProgressBar(plan.missing);
+    // A fatal error (rejected key, unknown model) stops sampling; what was stored is still scored and written.
+    let fatal: unknown = null;
     const failures = await runSampling({
       requests: plan.requests,
       sampler: options.sampler,
@@ -93,7 +95,12 @@ export async function runEvaluation(
       concurrency: options.concurrency,
       onSample: () => progress?.advance(),
       onError: () => progress?.error(),
-    }).finally(() => progress?.finish());
+    })
+      .catch((error: unknown) => {
+        fatal = error;
+        return [] as RequestFailure[];
+      })
+      .finally(() => progress?.finish());
     const samples = load().map((benchmark) => ({
       benchmark: benchmark.name,
       problems: benchmark.problems,
@@ -106,6 +113,7 @@ export async function runEvaluation(
       template: options.template,
       lengthUnit: "tokens",
     });
+    if (fatal) throw fatal;
     return { results, failures };
   } finally {
     store.close();
