@@ -45,12 +45,33 @@ export function compareScalars(gold: string, predicted: string, options: Compare
   return verdict;
 }
 
-/** Greedy one-to-one matching of unordered items; equal when every item finds a distinct partner. */
+/** Most unordered items left for pairwise (possibly CAS) matching after identical items are paired. */
+const MAX_PAIRWISE_ITEMS = 64;
+
+/**
+ * One-to-one matching of unordered items: identical items pair first (a multiset of their JSON
+ * forms), the rest greedily by `compareValues`; equal when every item finds a distinct partner.
+ */
 function compareUnordered(gold: AnswerValue[], predicted: AnswerValue[], options: CompareOptions): Verdict {
   if (gold.length !== predicted.length) return "different";
-  const used = new Array<boolean>(predicted.length).fill(false);
+  const unmatched = new Map<string, AnswerValue[]>();
+  for (const item of predicted) {
+    const key = JSON.stringify(item);
+    const same = unmatched.get(key);
+    if (same) same.push(item);
+    else unmatched.set(key, [item]);
+  }
+  const goldLeft: AnswerValue[] = [];
   for (const item of gold) {
-    const partner = predicted.findIndex(
+    const same = unmatched.get(JSON.stringify(item));
+    if (same && same.length > 0) same.pop();
+    else goldLeft.push(item);
+  }
+  const predictedLeft = [...unmatched.values()].flat();
+  if (goldLeft.length > MAX_PAIRWISE_ITEMS) return "different";
+  const used = new Array<boolean>(predictedLeft.length).fill(false);
+  for (const item of goldLeft) {
+    const partner = predictedLeft.findIndex(
       (candidate, index) => !used[index] && compareValues(item, candidate, options) === "equal",
     );
     if (partner < 0) return "different";

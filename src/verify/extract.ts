@@ -173,7 +173,7 @@ export function lastMathSpan(text: string, spans: MathSpan[] = findMathSpans(tex
 const ALLOWED_WORDS = /^(?:and|or|pct|percent|degrees?|cm|mm|km|m|inches|feet|units?|sq|dollars?|cents?)$/i;
 
 function looksLikeMath(text: string): boolean {
-  if (text.length > 300 || text.includes("\n\n")) return false;
+  if (text.length > 5000 || text.includes("\n\n")) return false;
   const outsideText = text.replace(/\\(?:text|mbox|textbf|mathrm|textnormal|operatorname)\{[^{}]*\}/g, " ");
   const words = outsideText.replace(/\\[a-zA-Z]+/g, " ").match(/[a-zA-Z]{3,}/g) ?? [];
   return words.every((word) => ALLOWED_WORDS.test(word));

@@ -23,6 +23,11 @@ const PATHOLOGICAL: [string, string, string][] = [
   ["long phrase tail", "5", `final answer is ${"a ".repeat(100_000)}`],
   ["many unclosed display openers", "5", "\\[".repeat(300_000)],
   ["many unclosed inline openers", "5", "\\(".repeat(300_000)],
+  [
+    "long symbolic lists",
+    "x",
+    `\\boxed{${Array.from({ length: 600 }, (_, index) => `x^{${index % 90}}`).join(",")}}`,
+  ],
 ];
 
 describe("pathological inputs on the synchronous path", () => {
