@@ -43,7 +43,10 @@ export function findBoxes(text: string): Box[] {
   const closed: Box[] = [];
   const open: { start: number; contentStart: number; depth: number }[] = [];
   let depth = 0;
-  for (let index = 0; index < text.length; index++) {
+  // Only depth relative to an open box matters, so the scan starts at the first box command.
+  const starts = BOX_COMMANDS.map((command) => text.indexOf(command)).filter((start) => start >= 0);
+  if (starts.length === 0) return [];
+  for (let index = Math.min(...starts); index < text.length; index++) {
     const character = text[index];
     if (character === "\\") {
       const command = BOX_COMMANDS.find((name) => text.startsWith(name, index));
