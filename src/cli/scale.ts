@@ -7,6 +7,7 @@ interface AnalyzeFlags {
   labels: "file" | "verify";
   tokenizer?: string;
   html?: string;
+  svg?: string;
   json?: boolean;
   draws: string;
   seed: string;
@@ -35,8 +36,14 @@ function readJsonl(path: string): unknown[] {
 }
 
 async function analyze(flags: AnalyzeFlags): Promise<void> {
-  const { analyzeStrategies, poolsFromRows, analysisPage, analysisTableRows, ANALYSIS_HEADERS } =
-    await import("../scale/index.js");
+  const {
+    analyzeStrategies,
+    poolsFromRows,
+    analysisPage,
+    analysisTableRows,
+    ANALYSIS_HEADERS,
+    accuracyTokensSvg,
+  } = await import("../scale/index.js");
   if (flags.labels !== "file" && flags.labels !== "verify")
     throw new Error(`--labels must be file or verify, got "${flags.labels}"`);
   const draws = Number(flags.draws);
@@ -55,6 +62,11 @@ async function analyze(flags: AnalyzeFlags): Promise<void> {
     const { renderReportPage } = await import("../report/html-page.js");
     writeFileSync(flags.html, renderReportPage(analysisPage(results, flags.samples)));
   }
+  if (flags.svg)
+    writeFileSync(
+      flags.svg,
+      accuracyTokensSvg(results, `Accuracy vs tokens (${flags.samples.split("/").at(-1)})`),
+    );
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     return;
@@ -82,6 +94,7 @@ export function registerScale(program: Command): void {
     .option("--labels <source>", "correctness from the file's labels (file) or by grading (verify)", "verify")
     .option("--tokenizer <dir>", "count tokens with this HF tokenizer directory (default: characters/4)")
     .option("--html <file>", "write an accuracy-vs-tokens chart page")
+    .option("--svg <file>", "write the chart as a standalone SVG (for Markdown)")
     .option("--json", "print the table as JSON")
     .option("--draws <n>", "Monte-Carlo draws per problem where enumeration is too large", "2000")
     .option("--seed <n>", "Monte-Carlo seed", "0")
