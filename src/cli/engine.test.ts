@@ -12,7 +12,7 @@ describe("boxed engine start", () => {
   it("prints the URL, serves until SIGTERM, then stops the engine", async () => {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", CLI_SOURCE, "engine", "start", "--model", "/m", "--seed", "4"],
+      ["--import", "tsx", CLI_SOURCE, "engine", "start", "--model", "/m", "--seed", "4", "--threads", "1"],
       {
         env: { ...process.env, BOXED_PYTHON: fakes.serving() },
         stdio: ["pipe", "pipe", "pipe"],
@@ -28,7 +28,7 @@ describe("boxed engine start", () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok", protocol: 1 });
     const enginePid = Number(/pid (\d+)/.exec(stderr)![1]);
-    expect(stderr).toContain("--seed 4");
+    expect(stderr).toContain("--seed 4 --threads 1");
     const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
     child.kill("SIGTERM");
     expect(await closed).toBe(0);

@@ -90,6 +90,9 @@ export function registerEngine(program: Command): void {
     .option("--port <port>", "port (0 picks a free one)", integer("--port"), 0)
     .option("--seed <n>", "seed of sampling and initialisation", integer("--seed"))
     .option("--dtype <dtype>", "float32 or bfloat16", oneOf("--dtype", ["float32", "bfloat16"] as const))
+    .option("--device <device>", "auto, cpu, cuda, cuda:1, ...")
+    .option("--threads <n>", "torch CPU threads (0 = torch's default)", integer("--threads"))
+    .option("--token-budget <n>", "padded tokens per forward micro-batch", integer("--token-budget"))
     .option(
       "--reference <mode>",
       "frozen reference for full fine-tuning: none or copy",
