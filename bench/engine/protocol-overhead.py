@@ -119,10 +119,13 @@ def main() -> None:
                     for key, value in round_rates.items():
                         if repeat > 0:
                             rates[key].append(value)
+                round_trip_ms = 1000 / statistics.median(timed(lambda: len([post(client, f"{base}/zero_grad", {})]))
+                                                         for _ in range(50))
         finally:
             process.stdin.close()
             process.wait(timeout=30)
     report(arguments, parameters, work, {key: statistics.median(values) for key, values in rates.items()})
+    print(f"  fixed cost of one protocol call (POST /zero_grad round trip, median of 50): {round_trip_ms:.2f} ms")
 
 
 def report(arguments, parameters: int, work: dict, median: dict[str, float]) -> None:
