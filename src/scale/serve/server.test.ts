@@ -82,6 +82,22 @@ describe("boxed serve", () => {
     expect(sent).toBeLessThan(2 + 3 * 201);
   });
 
+  it("best-of-N by a verifier LLM: the judge's P(Yes) becomes the reward", async () => {
+    const base = await start({
+      respond: (index, body) => {
+        const prompt = JSON.stringify(body.messages);
+        if (prompt.includes("Is the solution's final answer correct?"))
+          return prompt.includes("boxed{42}") ? "Yes" : "No";
+        return ["\\boxed{41}", "\\boxed{42}", "\\boxed{41}"][index] ?? "";
+      },
+    });
+    const body = await json(
+      await chat(base, { model: "fake", messages, boxed: { strategy: "best@3,score=reward", verifier: {} } }),
+    );
+    expect(body.boxed.answer).toBe("42");
+    expect(upstream?.bodies.filter((sent) => sent.max_tokens === 1)).toHaveLength(3);
+  });
+
   it("streams the final response as chat.completion.chunk events", async () => {
     const base = await start({ respond: () => "\\boxed{3}" });
     const response = await chat(base, {

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { completeChat, streamChatCompletion, UpstreamError } from "../../sample/stream.js";
 import { type DeepConfOnlineOptions, runStrategy } from "../online/run.js";
+import { verifierScorer } from "../online/verifier-scorer.js";
 import { ClientLimiter } from "./client-limiter.js";
 import { chatCompletion, sendCompletionStream } from "./completion-response.js";
 import { invalidRequest, ProxyError, sendError, upstreamFailure } from "./errors.js";
@@ -107,13 +108,22 @@ export function createProxy(options: ProxyOptions): BoxedProxy {
     const strategy = route.strategy;
     if (!strategy) return;
     const { boxed: extra, n: _n, stream, stream_options: streamOptions, ...rest } = body;
-    const fields = (extra ?? {}) as { deepconf?: DeepConfOnlineOptions };
+    const fields = (extra ?? {}) as { deepconf?: DeepConfOnlineOptions; verifier?: { model?: string } };
     const wantsConfidence =
       /deepconf|logprob|group|tail|confidence/.test(strategy.name) || fields.deepconf !== undefined;
     const topLogprobs = typeof body.top_logprobs === "number" ? body.top_logprobs : wantsConfidence ? 5 : 0;
     const seed = typeof body.seed === "number" ? body.seed : null;
     const result = await runStrategy({
       strategy,
+      score: fields.verifier
+        ? verifierScorer({
+            baseUrl: upstream.base.toString(),
+            apiKey: upstream.apiKey,
+            model: fields.verifier.model ?? route.upstreamModel,
+            question: lastUserMessage(body),
+            signal: closed,
+          })
+        : undefined,
       parallel: route.parallel,
       deepConf: fields.deepconf,
       signal: closed,
@@ -198,6 +208,14 @@ export function createProxy(options: ProxyOptions): BoxedProxy {
         server.close(() => resolve());
       }),
   };
+}
+
+function lastUserMessage(body: Record<string, unknown>): string {
+  const messages = Array.isArray(body.messages)
+    ? (body.messages as { role?: string; content?: unknown }[])
+    : [];
+  const last = messages.filter((message) => message.role === "user").at(-1);
+  return typeof last?.content === "string" ? last.content : JSON.stringify(last?.content ?? "");
 }
 
 function asProxyError(error: unknown): ProxyError {
