@@ -137,7 +137,7 @@ def add_openai_routes(app: FastAPI, engine: Engine, sampler) -> None:
 
     @json_route(app, "/v1/chat/completions", ChatCompletionRequest)
     def chat_completions(request: ChatCompletionRequest) -> dict:
-        prompts = [tools.render_chat([message.model_dump() for message in request.messages])]
+        prompts = [tools.render_chat([{"role": m.role, "content": m.text()} for m in request.messages])]
         max_tokens = request.max_completion_tokens or request.max_tokens or (engine.max_context - len(prompts[0]))
         top = (request.top_logprobs or 0) if request.logprobs else 0
         sequences, stops = generate(engine, sampler, tools, prompts, request, max_tokens, top)

@@ -26,9 +26,18 @@ class CompletionRequest(CommonCompletionFields):
     echo: Literal[False] = False
 
 
+class TextPart(Strict):
+    type: Literal["text"]
+    text: str
+
+
 class ChatMessage(Strict):
     role: str
-    content: str
+    content: str | list[TextPart]
+
+    def text(self) -> str:
+        """The content as one string (OpenAI also allows a list of text parts)."""
+        return self.content if isinstance(self.content, str) else "".join(part.text for part in self.content)
 
 
 class ChatCompletionRequest(CommonCompletionFields):

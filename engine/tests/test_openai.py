@@ -45,3 +45,9 @@ def test_stop_string_cuts_the_text(client):
     cut = post(client, "/v1/completions", {"prompt": "Compute 12 + 7.", "max_tokens": 8, "temperature": 0, "stop": [stop]})
     choice = cut["choices"][0]
     assert choice["finish_reason"] == "stop" and choice["text"] == text[: text.find(stop)]
+
+
+def test_chat_content_may_be_a_list_of_text_parts(client):
+    parts = {**CHAT, "temperature": 0, "messages": [{"role": "user", "content": [{"type": "text", "text": "What is "},
+                                                                                 {"type": "text", "text": "2 + 3?"}]}]}
+    assert post(client, "/v1/chat/completions", parts)["choices"] == post(client, "/v1/chat/completions", {**CHAT, "temperature": 0})["choices"]
