@@ -102,10 +102,41 @@ const INTERVAL_BRACKETS: [string, string, boolean, boolean][] = [
   ["(", ")", false, false],
 ];
 
+/** `x ≥ 5` as the interval [5, ∞); null for anything but one inequality on a named variable. */
+export function relationAsInterval(value: AnswerValue): AnswerValue | null {
+  if (
+    value.kind !== "relation" ||
+    !isLabel(value.left) ||
+    value.operator === "=" ||
+    value.operator === "\\in"
+  )
+    return null;
+  const bound = parseAnswerValue(value.right);
+  const infinity = (sign: string): AnswerValue => ({ kind: "scalar", latex: `${sign}\\infty` });
+  const closed = value.operator === "\\le" || value.operator === "\\ge";
+  if (value.operator === "<" || value.operator === "\\le")
+    return { kind: "interval", lower: infinity("-"), upper: bound, lowerClosed: false, upperClosed: closed };
+  if (value.operator === ">" || value.operator === "\\ge")
+    return { kind: "interval", lower: bound, upper: infinity(""), lowerClosed: closed, upperClosed: false };
+  return null;
+}
+
+/** Set-builder notation `\{x \mid x > 0\}` (also `|`, `:`) as the interval its condition describes. */
+function parseSetBuilder(inner: string): AnswerValue | null {
+  for (const separator of ["\\mid", "|", ":"]) {
+    const parts = splitTopLevel(inner, separator);
+    if (parts.length !== 2 || !isLabel(parts[0])) continue;
+    const condition = parseAnswerValue(parts[1]);
+    if (condition.kind === "interval") return condition;
+    return relationAsInterval(condition);
+  }
+  return null;
+}
+
 function parseBracketed(text: string): AnswerValue | null {
   if (isWrapped(text, "\\{", "\\}") || (isWrapped(text, "{", "}") && text.includes(","))) {
     const inner = text.startsWith("\\{") ? text.slice(2, -2) : text.slice(1, -1);
-    return { kind: "set", items: splitItems(inner) };
+    return parseSetBuilder(inner) ?? { kind: "set", items: splitItems(inner) };
   }
   for (const [open, close, lowerClosed, upperClosed] of INTERVAL_BRACKETS) {
     if (!isWrapped(text, open, close)) continue;

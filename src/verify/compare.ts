@@ -2,7 +2,7 @@
  * Comparison of two structured answers (gold first, predicted second). Pure; returns a verdict so
  * the caller can tell "not equal" from "could not be read".
  */
-import { type AnswerValue, isLabel, parseAnswerValue } from "./answer-value.js";
+import { type AnswerValue, isLabel, parseAnswerValue, relationAsInterval } from "./answer-value.js";
 import { compareWithCas } from "./cas.js";
 import { numbersEqual, parseExactNumber } from "./exact-number.js";
 import { casRefusal } from "./guard.js";
@@ -20,7 +20,8 @@ const equalIf = (condition: boolean): Verdict => (condition ? "equal" : "differe
 /** Word answers (`Evelyn`, `\text{Even}`, a choice letter) compare case-insensitively, spaces ignored. */
 function wordKey(latex: string): string | null {
   const bare = latex.replace(/\s/g, "");
-  if (/^[A-Za-z]{2,}$/.test(bare)) return bare.toLowerCase();
+  // Four letters or more, or a short answer word: `ab` vs `ba` is a product for the CAS.
+  if (/^[A-Za-z]{4,}$/.test(bare) || /^(?:yes|no|odd|all|none)$/i.test(bare)) return bare.toLowerCase();
   const choice = /^\(?([A-E])\)?$/.exec(bare);
   return choice ? choice[1].toLowerCase() : null;
 }
@@ -83,25 +84,6 @@ function compareUnordered(gold: AnswerValue[], predicted: AnswerValue[], options
 function compareOrdered(gold: AnswerValue[], predicted: AnswerValue[], options: CompareOptions): Verdict {
   if (gold.length !== predicted.length) return "different";
   return equalIf(gold.every((item, index) => compareValues(item, predicted[index], options) === "equal"));
-}
-
-/** `x ≥ 5` as the interval [5, ∞) (only with allowSetRelationComparison). */
-function relationAsInterval(value: AnswerValue): AnswerValue | null {
-  if (
-    value.kind !== "relation" ||
-    !isLabel(value.left) ||
-    value.operator === "=" ||
-    value.operator === "\\in"
-  )
-    return null;
-  const bound = parseAnswerValue(value.right);
-  const infinity = (sign: string): AnswerValue => ({ kind: "scalar", latex: `${sign}\\infty` });
-  const closed = value.operator === "\\le" || value.operator === "\\ge";
-  if (value.operator === "<" || value.operator === "\\le")
-    return { kind: "interval", lower: infinity("-"), upper: bound, lowerClosed: false, upperClosed: closed };
-  if (value.operator === ">" || value.operator === "\\ge")
-    return { kind: "interval", lower: bound, upper: infinity(""), lowerClosed: closed, upperClosed: false };
-  return null;
 }
 
 /** A list of inequalities on one variable (`x \le -1, x \ge 1`, read from "or") as the union of their intervals. */

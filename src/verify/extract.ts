@@ -132,8 +132,9 @@ function phraseTail(tail: string, matchTypes: MatchType[]): string | null {
   const boxed = extractBoxed(tail);
   if (boxed) return boxed.answer;
   const sentence = tail
+    .replace(/^[\s*_:]+/, "") // markdown emphasis around the answer: `**Answer:** 6`, `is **73**.`
     .split(/\n|\.\s|I hope|<\|/)[0]
-    .replace(/[.\s]+$/, "")
+    .replace(/[.\s*_]+$/, "")
     .trim();
   if (sentence === "") return null;
   const onlyMath = /^\$+([^$]+)\$+$/.exec(sentence);
@@ -165,7 +166,8 @@ export function lastMathSpan(text: string, spans: MathSpan[] = findMathSpans(tex
   const chosen = [spans[spans.length - 1]];
   for (let index = spans.length - 2; index >= 0; index--) {
     const between = text.slice(spans[index].end, chosen[0].start);
-    if (!/\b(?:and|or)\b/.test(between) || !isConnective(between)) break;
+    // `$\frac{1}{2}$ (or $0.5$)` restates one answer; `$1$ and $2$` lists two.
+    if (!/\b(?:and|or)\b/.test(between) || between.includes("(") || !isConnective(between)) break;
     chosen.unshift(spans[index]);
   }
   const last = chosen[chosen.length - 1];
