@@ -31,7 +31,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reference", default="none", choices=["none", "copy"])
     parser.add_argument("--token", default=None, help="require `Authorization: Bearer TOKEN`")
     parser.add_argument("--token-budget", type=int, default=16384, help="padded tokens per forward micro-batch")
-    parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = torch's default)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="torch CPU threads (0 = auto: 1 for models under 20M parameters on CPU, else torch's default)")
     parser.add_argument("--exit-with-parent", action="store_true", help="exit when stdin reaches EOF")
     arguments = parser.parse_args(argv)
     if arguments.model is None:
@@ -62,6 +63,20 @@ def announce_when_started(server, host: str, port: int) -> None:
     threading.Thread(target=wait, name="announce", daemon=True).start()
 
 
+SMALL_MODEL_PARAMETERS = 20_000_000
+
+
+def cpu_threads(requested: int, engine) -> int:
+    """`--threads 0` (auto): one thread for small models on CPU — their 128-wide matrices gain nothing from
+    intra-op parallelism and lose a lot to thread contention (docs/engine.md) — else torch's default."""
+    import torch
+
+    if requested > 0:
+        return requested
+    small = engine.device.type == "cpu" and engine.info()["parameters"] < SMALL_MODEL_PARAMETERS
+    return 1 if small else torch.get_num_threads()
+
+
 def serve(arguments: argparse.Namespace) -> None:
     import torch
     import uvicorn
@@ -69,15 +84,15 @@ def serve(arguments: argparse.Namespace) -> None:
     from boxed_engine.engine import Engine, EngineOptions
     from boxed_engine.server import create_app
 
-    if arguments.threads > 0:
-        torch.set_num_threads(arguments.threads)
     options = EngineOptions(
         model=arguments.model, seed=arguments.seed, dtype=arguments.dtype, device=arguments.device,
         lora_rank=arguments.lora_rank, lora_alpha=arguments.lora_alpha,
         lora_targets=tuple(target.strip() for target in arguments.lora_targets.split(",") if target.strip()),
         reference=arguments.reference, token_budget=arguments.token_budget,
     )
-    app = create_app(Engine(options), token=arguments.token)
+    engine = Engine(options)
+    torch.set_num_threads(cpu_threads(arguments.threads, engine))
+    app = create_app(engine, token=arguments.token)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it: no Nagle stalls
