@@ -127,7 +127,11 @@ function normalizeUncached(answer: string): string {
     .replace(/\\(?:left|right|bigg|Bigg|big|Big)[lr]?(?![a-zA-Z])/g, "")
     .replace(/\\displaystyle|\\limits/g, "")
     .replace(/(?<!\\)\\(?:quad|qquad|,|;|:|!|\s)/g, " ")
-    .replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree/g, "")
+    // Degrees, with a temperature scale if one follows: `10^{\circ}\text{C}` → `10`.
+    .replace(
+      /(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree)(?:\s*\\text\{\s*[CF]\s*\}|\s*[CF](?![a-zA-Z]))?/g,
+      "",
+    )
     .replace(/\\\$|\$/g, "")
     .replace(/\\mathrm\{e\}/g, "e")
     .replace(/\\mathbb\s*\{?R\}?/g, "(-\\infty,\\infty)")
