@@ -11,10 +11,9 @@ import {
 /** The operations an arithmetic task may draw from. */
 export type Operation = "+" | "-" | "*";
 
-/** A random integer with 1..maxDigits digits (the digit count itself is uniform, so short numbers are common). */
+/** A uniform random integer in [0, 10^maxDigits): at most maxDigits digits, mostly exactly that many. */
 function operand(random: Random, maxDigits: number): number {
-  const digits = random.integer(1, maxDigits);
-  return digits === 1 ? random.integer(0, 9) : random.integer(10 ** (digits - 1), 10 ** digits - 1);
+  return random.integer(0, 10 ** maxDigits - 1);
 }
 
 /** Column addition, right to left, one line per column: "5+7+1=13 write 3 carry 1". */
@@ -90,8 +89,8 @@ function makeProblem(
 }
 
 /**
- * Multi-digit integer arithmetic. Difficulty = the maximum number of digits of an operand (the digit
- * count is drawn uniformly in 1..difficulty; a multiplier has at most ⌈difficulty/2⌉ digits).
+ * Multi-digit integer arithmetic. Difficulty = the maximum number of digits of an operand (operands
+ * are uniform in [0, 10^difficulty); a multiplier has at most ⌈difficulty/2⌉ digits).
  * Traces are the schoolbook column algorithms, one line per column or partial product.
  */
 export function createArithmeticTask(
@@ -118,11 +117,11 @@ export function createArithmeticTask(
 export const additionTask = createArithmeticTask(
   "addition",
   ["+"],
-  "a+b= with operands of 1..difficulty digits (default 3); answer the sum",
+  "a+b= with operands uniform in [0, 10^difficulty) (default 3); answer the sum",
 );
 
 export const arithmeticTask = createArithmeticTask(
   "arithmetic",
   ["+", "-", "*"],
-  "a+b=, a-b= or a*b= with operands of 1..difficulty digits (default 3), column-algorithm traces",
+  "a+b=, a-b= or a*b= with operands up to difficulty digits (default 3), column-algorithm traces",
 );

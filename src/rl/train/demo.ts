@@ -62,13 +62,11 @@ export function demoTable(summary: TrainSummary): string {
   const after = summary.after?.passAtK ?? {};
   const ks = Object.keys(before).sort((a, b) => Number(a) - Number(b));
   const rows = ks.map((k) => {
-    const delta = (after[k] ?? Number.NaN) - before[k];
-    return [
-      `pass@${k}`,
-      before[k].toFixed(3),
-      (after[k] ?? Number.NaN).toFixed(3),
-      `${delta >= 0 ? "+" : ""}${(100 * delta).toFixed(1)} pts`,
-    ];
+    if (after[k] === undefined)
+      return [`pass@${k}`, before[k].toFixed(3), "—", `stopped (${summary.stopped})`];
+    const delta = after[k] - before[k];
+    const change = `${delta >= 0 ? "+" : ""}${(100 * delta).toFixed(1)} pts`;
+    return [`pass@${k}`, before[k].toFixed(3), after[k].toFixed(3), change];
   });
   return formatTable(["held-out", "before GRPO", "after GRPO", "change"], rows);
 }
