@@ -11,6 +11,8 @@ export interface CompareOptions {
   precision: number;
   strict: boolean;
   allowSetRelationComparison: boolean;
+  /** An answer in degrees on one side also matches its radian measure (see `equivalence.ts`). */
+  degreesAsRadians: boolean;
 }
 
 export type Verdict = "equal" | "different" | "unparseable";

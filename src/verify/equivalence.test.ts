@@ -106,6 +106,13 @@ describe("options and errors", () => {
     expect(areEquivalent("3.14159", "3.1416", { precision: 4 })).toBe(true);
     expect(areEquivalent("3.14159", "3.1416", { precision: 6 })).toBe(false);
   });
+  it("degreesAsRadians lets degrees match radians", () => {
+    expect(areEquivalent("90^\\circ", "\\frac{\\pi}{2}")).toBe(false);
+    expect(areEquivalent("90^\\circ", "\\frac{\\pi}{2}", { degreesAsRadians: true })).toBe(true);
+    expect(areEquivalent("\\frac{\\pi}{3}", "60^{\\circ}", { degreesAsRadians: true })).toBe(true);
+    expect(areEquivalent("45^\\circ", "\\frac{\\pi}{2}", { degreesAsRadians: true })).toBe(false);
+    expect(areEquivalent("90^\\circ", "90", { degreesAsRadians: true })).toBe(true);
+  });
   it("names the bad argument", () => {
     expect(() => areEquivalent(1 as unknown as string, "1")).toThrow(/gold/);
     expect(() => areEquivalent("1", "1", { precision: -1 })).toThrow(/precision/);

@@ -24,7 +24,23 @@ export function resolveCompareOptions(options: GradeOptions = {}): CompareOption
     precision,
     strict: options.strict ?? true,
     allowSetRelationComparison: options.allowSetRelationComparison ?? false,
+    degreesAsRadians: options.degreesAsRadians ?? false,
   };
+}
+
+const DEGREE_MARKER = /\^\s*\{?\s*\\circ|\\degree|°/;
+
+/**
+ * With `degreesAsRadians`, an answer in degrees on one side only also matches its radian measure:
+ * `90^\circ` = `\frac{\pi}{2}` (x° = x·π/180). Without it, the degree sign is dropped (`90^\circ` = `90`).
+ */
+function compareAsRadians(gold: string, predicted: string, resolved: CompareOptions): Verdict {
+  const goldDegrees = DEGREE_MARKER.test(gold);
+  if (goldDegrees === DEGREE_MARKER.test(predicted)) return "different";
+  const toRadians = (answer: string) => `\\left(${normalizeAnswer(answer)}\\right)\\cdot\\frac{\\pi}{180}`;
+  const goldValue = goldDegrees ? normalizeAnswer(toRadians(gold)) : normalizeAnswer(gold);
+  const predictedValue = goldDegrees ? normalizeAnswer(predicted) : normalizeAnswer(toRadians(predicted));
+  return compareValues(parseAnswerValue(goldValue), parseAnswerValue(predictedValue), resolved);
 }
 
 const equalIf = (condition: boolean): Verdict => (condition ? "equal" : "different");
@@ -40,7 +56,7 @@ export function compareAnswers(gold: string, predicted: string, options: GradeOp
   const resolved = resolveCompareOptions(options);
   if (gold.length > CACHEABLE_LENGTH || predicted.length > CACHEABLE_LENGTH)
     return compareUncached(gold, predicted, resolved);
-  const key = `${resolved.precision}|${resolved.strict}|${resolved.allowSetRelationComparison}|${gold}\u0000${predicted}`;
+  const key = `${Object.values(resolved).join("|")}|${gold}\u0000${predicted}`;
   const cached = verdicts.get(key);
   if (cached !== undefined) return cached;
   const verdict = compareUncached(gold, predicted, resolved);
@@ -56,7 +72,9 @@ function compareUncached(gold: string, predicted: string, resolved: CompareOptio
   const predictedNormal = normalizeAnswer(predicted);
   if (goldNormal === predictedNormal) return "equal";
   if (goldNormal === "" || predictedNormal === "") return "different";
-  return compareValues(parseAnswerValue(goldNormal), parseAnswerValue(predictedNormal), resolved);
+  const verdict = compareValues(parseAnswerValue(goldNormal), parseAnswerValue(predictedNormal), resolved);
+  if (verdict === "equal" || !resolved.degreesAsRadians) return verdict;
+  return compareAsRadians(gold, predicted, resolved) === "equal" ? "equal" : verdict;
 }
 
 /** Whether two already-extracted answers (gold first, predicted second) are mathematically equivalent. */

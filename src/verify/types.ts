@@ -26,6 +26,8 @@ export interface GradeOptions {
   strict?: boolean;
   /** Compare a set with a relation/inequality describing it. Default false. */
   allowSetRelationComparison?: boolean;
+  /** An answer in degrees on one side also matches its radian measure (`90^\circ` = `\frac{\pi}{2}`). Default false. */
+  degreesAsRadians?: boolean;
   /** Which extraction targets are enabled. Default both. */
   matchTypes?: ("latex" | "expr")[];
   /** Per-grade time limit in seconds. Default 5. */
