@@ -136,3 +136,43 @@ describe("run files", () => {
     expect(readJsonLines(path)).toEqual([{ step: 1 }, { step: 2 }]);
   });
 });
+
+describe("algorithms from the rl registries", () => {
+  it("composes rewards, chains filters, schedules the learning rate, and rejects unknown names", async () => {
+    const { resolveAlgorithms } = await import("./algorithms.js");
+    const config = parseTrainConfig({
+      out: "run",
+      steps: 10,
+      rewards: [
+        { name: "correctness" },
+        { name: "overlong", weight: 0.5, options: { maxLength: 8, cacheLength: 4 } },
+      ],
+      filters: [{ name: "dynamic_sampling" }],
+      optimizer: { schedule: "cosine", learningRate: 1e-3 },
+    });
+    const algorithms = resolveAlgorithms(config);
+    const problem = { id: "p", benchmark: "b", question: "q", answer: "a" };
+    const [right, wrong] = algorithms.rewarder([
+      { problem, text: "a", correct: true, length: 2, stopReason: "stop" },
+      { problem, text: "b", correct: false, length: 8, stopReason: "length" },
+    ]);
+    expect(right.terms.correctness).toBe(1);
+    expect(wrong.terms.correctness).toBe(0);
+    expect(wrong.total).toBeCloseTo(wrong.terms.correctness + 0.5 * wrong.terms.overlong);
+    expect(
+      algorithms.keepGroups([
+        [1, 1],
+        [0, 1],
+        [0, 0],
+      ]),
+    ).toEqual([false, true, false]);
+    expect(algorithms.learningRateAt(1)).toBeCloseTo(1e-3);
+    expect(algorithms.learningRateAt(10)).toBeLessThan(1e-4);
+    expect(() => resolveAlgorithms(parseTrainConfig({ out: "r", rewards: [{ name: "nope" }] }))).toThrow(
+      /correctness/,
+    );
+    expect(() => resolveAlgorithms(parseTrainConfig({ out: "r", filters: [{ name: "nope" }] }))).toThrow(
+      /dynamic_sampling/,
+    );
+  });
+});
