@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeSharedGradePool, grade, gradeBatch } from "../index.js";
 
@@ -23,6 +24,21 @@ describe("grade and gradeBatch (the verifier in the shared pool)", () => {
     );
     expect(grades.map((verdict) => verdict.correct)).toEqual([true, false, true, true]);
     expect(progress.at(-1)).toBe(4);
+  });
+
+  it("lets a script that never closes the shared pool exit as soon as it is done", () => {
+    const index = new URL("../index.ts", import.meta.url).href;
+    const script = `const { grade } = await import(${JSON.stringify(index)});
+      const verdict = await grade("2", "\\boxed{2}");
+      process.stdout.write(String(verdict.correct));`;
+    const started = performance.now();
+    const result = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe("true");
+    expect(performance.now() - started).toBeLessThan(30_000);
   });
 
   it("rejects items that are not a list, naming the argument", async () => {

@@ -78,10 +78,7 @@ export class WorkerHandle {
       workerData: { ...setup, slot: buffer } satisfies WorkerSetup,
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
-      stdout: true,
     });
-    // A grader that prints must not corrupt the caller's stdout (the CLI writes rows there).
-    this.worker.stdout.pipe(process.stderr);
     this.worker.unref();
     this.worker.on("message", (message: GradesMessage) => {
       const chunk = this.chunks.get(message.chunkId);

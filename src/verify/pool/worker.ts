@@ -22,6 +22,10 @@ import {
 
 const FLUSH_MS = 20;
 
+// A grader that prints must not corrupt the caller's stdout (the CLI writes rows there). Done here
+// rather than with the Worker's `stdout: true` option, whose stream would keep the caller alive.
+process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+
 const setup = workerData as WorkerSetup;
 const slot = new Float64Array(setup.slot);
 const loaded = (await import(setup.moduleUrl)) as Record<string, unknown>;
