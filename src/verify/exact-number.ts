@@ -12,12 +12,16 @@ export interface Rational {
   inexact: boolean;
   /** True when the answer carried a percent sign; the value is the bare number (28 for `28\%`). */
   percent: boolean;
+  /** True when written with a power of ten (`1.5e-9`): its tolerance is then purely relative. */
+  scientific?: boolean;
 }
 
 /** Longest digit string accepted on the fast path; longer numbers go to the guarded comparison. */
 const MAX_DIGITS = 400;
 
-const DECIMAL = /^([+-])?(\d*)(?:\.(\d+))?$/;
+/** sign, integer digits, fraction digits, and a power of ten written `e-3` or `\times 10^{-3}`. */
+const DECIMAL =
+  /^([+-])?(\d*)(?:\.(\d+))?(?:[eE]([+-]?\d{1,4})|(?:\\times|\\cdot)10\^\{?([+-]?\d{1,4})\}?)?$/;
 
 function parseDecimal(text: string): Rational | null {
   const match = DECIMAL.exec(text);
@@ -25,19 +29,25 @@ function parseDecimal(text: string): Rational | null {
   if (text.length > MAX_DIGITS) return null;
   const fraction = match[3] ?? "";
   const sign = match[1] === "-" ? -1n : 1n;
-  const numerator = sign * BigInt((match[2] || "0") + fraction);
+  const exponent = Number(match[4] ?? match[5] ?? 0) - fraction.length;
+  const scale = 10n ** BigInt(Math.abs(exponent));
+  const digits = sign * BigInt((match[2] || "0") + fraction);
   return {
-    numerator,
-    denominator: 10n ** BigInt(fraction.length),
+    numerator: exponent >= 0 ? digits * scale : digits,
+    denominator: exponent >= 0 ? 1n : scale,
     inexact: fraction.length > 0,
     percent: false,
+    scientific: match[4] !== undefined || match[5] !== undefined,
   };
 }
 
 const MIXED_NUMBER = /^([+-])?(\d{1,12})\\frac\{(\d{1,12})\}\{(\d{1,12})\}$/;
 const LATEX_FRACTION = /^([+-])?\\frac\{([^{}]+)\}\{([^{}]+)\}$/;
 
-/** Parses `-3`, `0.25`, `.4`, `3/4`, `\frac{3}{4}`, `-\frac{3}{4}`, `28\%`; anything else is null. */
+/**
+ * Parses `-3`, `0.25`, `.4`, `1.5e-3`, `6.02\times10^{23}`, `3/4`, `\frac{3}{4}`, `-\frac{3}{4}`,
+ * `1\frac{1}{4}`, `28\%`; anything else is null.
+ */
 export function parseExactNumber(text: string): Rational | null {
   let body = text.replace(/\s+/g, "");
   let percent = false;
@@ -77,7 +87,13 @@ function divide(top: Rational | null, bottom: Rational | null, negate: boolean):
     numerator = -numerator;
     denominator = -denominator;
   }
-  return { numerator, denominator, inexact: top.inexact || bottom.inexact, percent: false };
+  return {
+    numerator,
+    denominator,
+    inexact: top.inexact || bottom.inexact,
+    percent: false,
+    scientific: top.scientific || bottom.scientific,
+  };
 }
 
 /** Exact equality of two rationals by cross-multiplication. */
@@ -97,10 +113,12 @@ export function fromPercent(value: Rational): Rational {
 /**
  * Float comparison with relative tolerance 10^-precision: |a − b| ≤ 10^-precision · max(1, |b|).
  * Matches Math-Verify's default `float_rounding=6` on the cases it tests (e.g. 1/12 vs 0.0833333333).
+ * `relativeOnly` drops the max(1, ·) floor, for values written in scientific notation (`1.5e-9`).
  */
-export function closeEnough(first: number, second: number, precision: number): boolean {
+export function closeEnough(first: number, second: number, precision: number, relativeOnly = false): boolean {
   if (!Number.isFinite(first) || !Number.isFinite(second)) return first === second;
-  return Math.abs(first - second) <= 10 ** -precision * Math.max(1, Math.abs(second));
+  const scale = relativeOnly ? Math.abs(second) : Math.max(1, Math.abs(second));
+  return Math.abs(first - second) <= 10 ** -precision * scale;
 }
 
 /**
@@ -113,9 +131,10 @@ export function numbersEqual(gold: Rational, predicted: Rational, precision: num
   for (const first of readings(gold)) {
     for (const second of readings(predicted)) {
       if (rationalsEqual(first, second)) return true;
+      const relativeOnly = Boolean(first.scientific || second.scientific);
       if (
         (first.inexact || second.inexact) &&
-        closeEnough(rationalToNumber(second), rationalToNumber(first), precision)
+        closeEnough(rationalToNumber(second), rationalToNumber(first), precision, relativeOnly)
       )
         return true;
     }
