@@ -85,7 +85,7 @@ export function pathologicalAnswers(): string[] {
     "$".repeat(10001),
     "1".repeat(100000),
     `0.${"3".repeat(50000)}`,
-    `\\begin{pmatrix}${Array.from({ length: 200 }, () => "1&".repeat(199) + "1").join("\\\\")}\\end{pmatrix}`,
+    `\\begin{pmatrix}${Array.from({ length: 200 }, () => `${"1&".repeat(199)}1`).join("\\\\")}\\end{pmatrix}`,
     "x".repeat(1_000_000),
     `The answer is \\boxed{${"1+".repeat(300_000)}1}`,
     `${"\\frac{1}{2}".repeat(90_000)}`,
