@@ -113,6 +113,18 @@ describe("grade pool start-up", () => {
     await pool.close();
   });
 
+  it("returns nothing for an empty batch and rejects what is still waiting when closed", async () => {
+    const pool = createGradePool({ workers: 1, grader: scripted, timeout: 30 });
+    expect(await pool.gradeBatch([])).toEqual([]);
+    const waiting = expect(pool.gradeBatch([{ gold: "1", response: "spin" }])).rejects.toThrow(
+      /closed before this item was graded/,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await pool.close();
+    await waiting;
+    await expect(pool.grade("1", "1")).rejects.toThrow(/grade pool is closed/);
+  });
+
   it("rejects a bad pool option, naming it", () => {
     expect(() => createGradePool({ workers: 0 })).toThrow(/workers must be a positive/);
     expect(() => createGradePool({ workers: 1.5 })).toThrow(/workers must be an integer/);
