@@ -88,18 +88,29 @@ function exactInteger(expression: BoxedExpression): bigint | null {
   return match[1] === "-" ? -magnitude : magnitude;
 }
 
+/** Absolute floor of the relative comparison, for values that should be 0 (`\sin\pi` ≈ 1.2e-16). */
+const ZERO_FLOOR = 1e-12;
+
+/**
+ * Numeric closeness of two constants. `writtenDecimal`: a side was written with a decimal point, so
+ * Math-Verify's rounding-like tolerance applies (10^-precision · max(1, |b|)); otherwise the values
+ * are exact symbolic ones and only floating-point error is forgiven (10^-precision relative), so
+ * `\frac{1}{10^9}` ≠ `\frac{2}{10^9}`.
+ */
 function numericallyClose(
   first: BoxedExpression,
   second: BoxedExpression,
   precision: number,
+  writtenDecimal: boolean,
 ): boolean | null {
   const firstValue = numericValue(first);
   const secondValue = numericValue(second);
   if (!firstValue || !secondValue) return null;
-  return (
-    closeEnough(secondValue.real, firstValue.real, precision) &&
-    closeEnough(secondValue.imaginary, firstValue.imaginary, precision)
-  );
+  const close = (a: number, b: number) => {
+    if (writtenDecimal || !Number.isFinite(a) || !Number.isFinite(b)) return closeEnough(b, a, precision);
+    return Math.abs(a - b) <= Math.max(ZERO_FLOOR, 10 ** -precision * Math.max(Math.abs(a), Math.abs(b)));
+  };
+  return close(firstValue.real, secondValue.real) && close(firstValue.imaginary, secondValue.imaginary);
 }
 
 function agreeAtRandomPoints(first: BoxedExpression, second: BoxedExpression, variables: string[]): boolean {
@@ -109,7 +120,7 @@ function agreeAtRandomPoints(first: BoxedExpression, second: BoxedExpression, va
     variables.forEach((variable, index) => {
       assignment[variable] = POINTS[(attempt * variables.length + index) % POINTS.length];
     });
-    const verdict = numericallyClose(first.subs(assignment), second.subs(assignment), POINT_TOLERANCE);
+    const verdict = numericallyClose(first.subs(assignment), second.subs(assignment), POINT_TOLERANCE, false);
     if (verdict === false) return false;
     if (verdict === true) agreeing++;
   }
@@ -140,7 +151,8 @@ export function compareWithCas(
     const predictedInteger = exactInteger(predicted);
     if (goldInteger !== null && predictedInteger !== null)
       return goldInteger === predictedInteger ? "equal" : "different";
-    const close = numericallyClose(gold, predicted, options.precision);
+    const writtenDecimal = /\d?\.\d/.test(goldLatex) || /\d?\.\d/.test(predictedLatex);
+    const close = numericallyClose(gold, predicted, options.precision, writtenDecimal);
     if (close !== null) return close ? "equal" : "different";
   }
   if (gold.isSame(predicted)) return "equal";
