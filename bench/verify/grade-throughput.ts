@@ -37,6 +37,11 @@ const { values: flags } = parseArgs({
   },
 });
 
+/** A rate from a difference of two timings; when the noise exceeds the difference there is none. */
+function rateText(rate: number): string {
+  return Number.isFinite(rate) && rate > 0 ? String(Math.round(rate)) : "n/a (noise above the difference)";
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -137,8 +142,8 @@ function main(): void {
       `  ${rows.length} rows: ${total.toFixed(3)} s (best ${best.toFixed(3)} s) → cold ${Math.round(rows.length / total)} grades/s`,
       `  net of start-up: ${Math.round(net)} grades/s (best run ${Math.round(rows.length / (best - startup))})`,
       `  net of start-up per CPU-second (all threads): ${Math.round(netCpu)} grades/CPU-s`,
-      `  steady (${doubled.length} rows vs ${rows.length}): ${Math.round(steady)} grades/s wall, ` +
-        `${Math.round(steadyCpu)} grades/CPU-s`,
+      `  steady (${doubled.length} rows vs ${rows.length}): ${rateText(steady)} grades/s wall, ` +
+        `${rateText(steadyCpu)} grades/CPU-s`,
       `  CLI summary: ${timed[0].summary}`,
     ];
     if (!flags["skip-math-verify"]) {
