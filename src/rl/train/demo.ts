@@ -10,20 +10,24 @@ import { runSftCommand } from "./sft-run.js";
 /** The shipped warm-started checkpoint (see assets/demo/README.md for the command that rebuilds it). */
 export const DEMO_MODEL_DIRECTORY = join(PACKAGE_ROOT, "assets", "demo", "model");
 
-/** The warm start, as `boxed sft` flags (documented in assets/demo/README.md). */
-export const DEMO_SFT = {
-  model: "tiny",
-  modelSeed: 0,
+/**
+ * The warm start, as two `boxed sft` runs (documented in assets/demo/README.md): 400 steps × 64
+ * answers from the tiny preset at lr 3e-3, then 200 steps × 256 at lr 2e-3. Both hold out the
+ * demo's 200 evaluation problems (seed 0).
+ */
+export const DEMO_SFT_STAGES = [
+  { steps: 400, batchSize: 64, learningRate: 3e-3 },
+  { steps: 200, batchSize: 256, learningRate: 2e-3 },
+] as const;
+
+const DEMO_TASK = {
   task: "addition",
   difficulty: 2,
   traces: false,
   examples: 20000,
-  steps: 400,
-  batchSize: 64,
-  learningRate: 3e-3,
   seed: 0,
   heldOutCount: 200,
-} as const;
+};
 
 /** The GRPO run of the demo (the reference experiment of issue 9, on the engine's tiny model). */
 export function demoTrainConfig(out: string, model: string, seed: number, minutes: number): TrainConfigInput {
@@ -35,13 +39,13 @@ export function demoTrainConfig(out: string, model: string, seed: number, minute
     promptsPerStep: 32,
     groupSize: 8,
     model: { path: model },
-    data: { task: "addition", difficulty: DEMO_SFT.difficulty, steps: false, template: "raw" },
+    data: { task: "addition", difficulty: DEMO_TASK.difficulty, steps: false, template: "raw" },
     sampling: { maxTokens: 6, temperature: 1 },
     rewards: [{ name: "correctness", weight: 1 }],
     advantage: { estimator: "grpo" },
     loss: { name: "ppo", aggregation: "token_mean" },
     optimizer: { learningRate: 3e-4 },
-    evaluation: { problems: DEMO_SFT.heldOutCount, samples: 8, every: 50 },
+    evaluation: { problems: DEMO_TASK.heldOutCount, samples: 8, every: 50 },
     checkpointEvery: 50,
   };
 }
@@ -81,8 +85,12 @@ export async function runDemo(options: DemoOptions): Promise<TrainSummary> {
   let model = DEMO_MODEL_DIRECTORY;
   if (options.fresh || !existsSync(join(model, "model.safetensors"))) {
     options.view.message("warm start: supervised fine-tuning of the tiny model on addition (boxed sft)");
-    const result = await runSftCommand({ ...DEMO_SFT, out: join(out, "warm-start"), view: options.view });
-    model = result.model;
+    model = "tiny";
+    for (const [index, stage] of DEMO_SFT_STAGES.entries()) {
+      const stageOut = join(out, `warm-start-${index + 1}`);
+      model = (await runSftCommand({ ...DEMO_TASK, ...stage, model, out: stageOut, view: options.view }))
+        .model;
+    }
   } else options.view.message(`warm start: ${model}`);
   const config = parseTrainConfig(demoTrainConfig(join(out, "grpo"), model, options.seed, options.minutes));
   const summary = await runTraining(config, { view: options.view });

@@ -189,6 +189,8 @@ async function trainWithEngine(
     }
     for (const path of [files.metrics, files.rollouts, files.evals]) truncateJsonLines(path, state.step);
   }
+  /** Wall time of earlier sessions of this run (before a resume). */
+  const earlierSeconds = state.elapsedSeconds;
   const progress = { step: state.step, checkpoint: state.step };
   const crash = crashWatch(engine, progress, stderr);
   const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, crash]);
@@ -214,7 +216,7 @@ async function trainWithEngine(
   const checkpoint = async () => {
     state = {
       step: progress.step,
-      elapsedSeconds: state.elapsedSeconds + (performance.now() - started) / 1000,
+      elapsedSeconds: earlierSeconds + (performance.now() - started) / 1000,
       configHash: state.configHash,
     };
     await guard(saveCheckpoint(client, config.out, state));
@@ -244,7 +246,7 @@ async function trainWithEngine(
         stopped = "signal";
         break;
       }
-      const minutes = (state.elapsedSeconds + (performance.now() - started) / 1000) / 60;
+      const minutes = (earlierSeconds + (performance.now() - started) / 1000) / 60;
       if (config.maxMinutes !== undefined && minutes >= config.maxMinutes) {
         stopped = "time";
         break;
