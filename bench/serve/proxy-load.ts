@@ -3,7 +3,7 @@
  * then through `boxed serve` in passthrough mode (each in its own process). Prints p50/p99 latency
  * of both phases and their difference (the latency the proxy adds), lost and duplicated requests,
  * and the proxy's resident memory over time.
- *   npx tsx bench/serve/proxy-load.ts [--clients 200] [--duration 60] [--latency 20]
+ *   npx tsx bench/serve/proxy-load.ts [--clients 200] [--duration 60] [--latency 100]
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -15,7 +15,7 @@ const { values } = parseArgs({
   options: {
     clients: { type: "string", default: "200" },
     duration: { type: "string", default: "60" },
-    latency: { type: "string", default: "20" },
+    latency: { type: "string", default: "100" },
   },
 });
 const clients = Number(values.clients);
@@ -23,7 +23,8 @@ const durationMs = Number(values.duration) * 1000;
 const latencyMs = Number(values.latency);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-function post(agent: Agent, url: URL, id: string): Promise<{ ms: number; ok: boolean }> {
+/** Total latency and the part of it spent outside the upstream (total − its x-upstream-ms). */
+function post(agent: Agent, url: URL, id: string): Promise<{ ms: number; outside: number; ok: boolean }> {
   const body = JSON.stringify({ model: "fake", messages: [{ role: "user", content: id }] });
   const start = performance.now();
   return new Promise((resolve) => {
@@ -45,11 +46,12 @@ function post(agent: Agent, url: URL, id: string): Promise<{ ms: number; ok: boo
           try {
             ok = response.statusCode === 200 && JSON.parse(text).choices[0].message.content === id;
           } catch {}
-          resolve({ ms: performance.now() - start, ok });
+          const ms = performance.now() - start;
+          resolve({ ms, outside: ms - Number(response.headers["x-upstream-ms"] ?? Number.NaN), ok });
         });
       },
     );
-    outgoing.on("error", () => resolve({ ms: performance.now() - start, ok: false }));
+    outgoing.on("error", () => resolve({ ms: performance.now() - start, outside: Number.NaN, ok: false }));
     outgoing.end(body);
   });
 }
@@ -58,6 +60,7 @@ async function phase(name: string, base: string, onSecond: () => void) {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const url = new URL(`${base.replace(/\/$/, "")}/chat/completions`);
   const latencies: number[] = [];
+  const outside: number[] = [];
   let sent = 0;
   let failed = 0;
   const end = Date.now() + durationMs;
@@ -66,18 +69,29 @@ async function phase(name: string, base: string, onSecond: () => void) {
     Array.from({ length: clients }, async (_, client) => {
       for (let i = 0; Date.now() < end; i++) {
         sent++;
-        const { ms, ok } = await post(agent, url, `${name}-${client}-${i}`);
-        if (ok) latencies.push(ms);
-        else failed++;
+        const result = await post(agent, url, `${name}-${client}-${i}`);
+        if (result.ok) {
+          latencies.push(result.ms);
+          outside.push(result.outside);
+        } else failed++;
       }
     }),
   );
   clearInterval(timer);
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-  return { sent, failed, p50: at(0.5), p99: at(0.99), rate: latencies.length / (durationMs / 1000) };
+  const at = (values: number[], q: number) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  };
+  return {
+    sent,
+    failed,
+    p50: at(latencies, 0.5),
+    p99: at(latencies, 0.99),
+    outside50: at(outside, 0.5),
+    outside99: at(outside, 0.99),
+    rate: latencies.length / (durationMs / 1000),
+  };
 }
 
 function ask(child: ChildProcess, message: string): Promise<Record<string, number>> {
@@ -110,8 +124,15 @@ const proxyUrl = await new Promise<string>((resolve) =>
     if (match) resolve(match[1] as string);
   }),
 );
+/** utime + stime of a process in ms (clock ticks of 10 ms on Linux). */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+const cpuBefore = cpuMs(proxy.pid as number);
 const memory: number[] = [rss(proxy.pid as number)];
 const proxied = await phase("proxy", proxyUrl, () => memory.push(rss(proxy.pid as number)));
+const proxyCpu = cpuMs(proxy.pid as number) - cpuBefore;
 const stats = await ask(upstream, "stats");
 proxy.kill("SIGTERM");
 upstream.send("exit");
@@ -127,9 +148,17 @@ console.log(
 console.log(
   `proxied: ${proxied.sent} requests, ${proxied.failed} failed, ${proxied.rate.toFixed(0)} req/s, p50 ${ms(proxied.p50)}, p99 ${ms(proxied.p99)}`,
 );
-console.log(`added latency: p50 ${ms(proxied.p50 - direct.p50)}, p99 ${ms(proxied.p99 - direct.p99)}`);
+console.log(
+  `time outside the upstream per request (total − x-upstream-ms): direct p50 ${ms(direct.outside50)}, p99 ${ms(direct.outside99)}; proxied p50 ${ms(proxied.outside50)}, p99 ${ms(proxied.outside99)}`,
+);
+console.log(
+  `added by the proxy: p50 ${ms(proxied.outside50 - direct.outside50)}, p99 ${ms(proxied.outside99 - direct.outside99)}`,
+);
 console.log(
   `upstream saw ${through} proxied requests for ${proxied.sent} sent: lost ${proxied.sent - through}, duplicated ${stats.duplicates - afterDirect.duplicates}, wrong or failed answers ${proxied.failed}`,
+);
+console.log(
+  `proxy CPU time per request: ${(proxyCpu / Math.max(1, proxied.sent)).toFixed(3)} ms (${proxyCpu} ms for ${proxied.sent} requests)`,
 );
 const quarter = Math.max(1, Math.floor(memory.length / 4));
 console.log(

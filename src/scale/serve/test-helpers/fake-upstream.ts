@@ -32,6 +32,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const bodies: Record<string, unknown>[] = [];
   const respond = options.respond ?? (() => "The answer is \\boxed{42}.");
   const server: Server = createServer(async (request, response) => {
+    const arrived = performance.now();
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     if (options.garbage !== undefined) {
@@ -58,9 +59,11 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
         usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
       });
+      // x-upstream-ms: this server's own time on the request, so a client can subtract it.
       response.writeHead(200, {
         "content-type": "application/json",
         "content-length": Buffer.byteLength(answer),
+        "x-upstream-ms": (performance.now() - arrived).toFixed(3),
       });
       response.end(answer);
       stats.completed++;
