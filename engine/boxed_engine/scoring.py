@@ -17,11 +17,13 @@ def score_batch(model: torch.nn.Module, tokens: list[list[int]], targets: list[l
     targets_B_T = pad_right(targets, 0, torch.long).to(device)
     mask_B_T = pad_right([[1.0] * len(row) for row in tokens], 0.0, torch.float32).to(device)
     logits_B_T_V = model(input_ids=input_ids_B_T, use_cache=False).logits.float()
+    if not with_entropy:  # fused log-softmax + gather: no (B, T, V) log-prob tensor kept for backward
+        flat_logits = logits_B_T_V.flatten(0, 1)
+        logprobs_B_T = -torch.nn.functional.cross_entropy(flat_logits, targets_B_T.flatten(), reduction="none")
+        return logprobs_B_T.view_as(mask_B_T) * mask_B_T, None, mask_B_T
     log_probs_B_T_V = torch.log_softmax(logits_B_T_V, dim=-1)
     logprobs_B_T = log_probs_B_T_V.gather(-1, targets_B_T.unsqueeze(-1)).squeeze(-1) * mask_B_T
-    entropies_B_T = None
-    if with_entropy:
-        entropies_B_T = -(log_probs_B_T_V.exp() * log_probs_B_T_V).sum(-1) * mask_B_T
+    entropies_B_T = -(log_probs_B_T_V.exp() * log_probs_B_T_V).sum(-1) * mask_B_T
     return logprobs_B_T, entropies_B_T, mask_B_T
 
 
