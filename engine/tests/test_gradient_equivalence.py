@@ -55,3 +55,24 @@ def test_coefficient_gradient_equals_autograd_ppo_gradient(client):
     relative_error = (engine_gradient - autograd_gradient).norm() / autograd_gradient.norm()
     assert autograd_gradient.norm() > 0
     assert relative_error < 1e-4, float(relative_error)
+
+
+def test_entropy_bonus_gradient_equals_autograd(client):
+    """L = −Σ w·logp − c·Σ_{w≠0} H, with H from torch.distributions as an independent reference."""
+    engine = engine_of(client)
+    data = [{"tokens": [1, 8, 9, 10, 11], "target_tokens": [8, 9, 10, 11, 12], "weights": [0.0, 0.5, -1.0, 0.0, 2.0]}]
+    coefficient = 0.3
+    post(client, "/zero_grad", {})
+    post(client, "/forward_backward", {"data": data, "entropy_coef": coefficient})
+    engine_gradient = torch.cat([p.grad.flatten() for _, p in engine.trainable_parameters()])
+    post(client, "/zero_grad", {})
+
+    logits_T_V = engine.model(input_ids=torch.tensor([data[0]["tokens"]])).logits[0].float()
+    distribution = torch.distributions.Categorical(logits=logits_T_V)
+    weights_T = torch.tensor(data[0]["weights"])
+    loss = -(weights_T * distribution.log_prob(torch.tensor(data[0]["target_tokens"]))).sum()
+    loss = loss - coefficient * (distribution.entropy() * (weights_T != 0)).sum()
+    loss.backward()
+    autograd_gradient = torch.cat([p.grad.flatten() for _, p in engine.trainable_parameters()])
+    post(client, "/zero_grad", {})
+    assert (engine_gradient - autograd_gradient).norm() / autograd_gradient.norm() < 1e-4
