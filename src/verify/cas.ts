@@ -135,7 +135,20 @@ function renameLoneVariable(gold: BoxedExpression, predicted: BoxedExpression): 
   return predicted.subs({ [predictedOnly[0]]: computeEngine().symbol(goldOnly[0]) });
 }
 
+/** The CAS throws on some malformed input it accepted at parse time (`Not canonical`): that is a verdict. */
 export function compareWithCas(
+  goldLatex: string,
+  predictedLatex: string,
+  options: { precision: number; strict: boolean },
+): CasVerdict {
+  try {
+    return compareParsed(goldLatex, predictedLatex, options);
+  } catch {
+    return "unparseable";
+  }
+}
+
+function compareParsed(
   goldLatex: string,
   predictedLatex: string,
   options: { precision: number; strict: boolean },

@@ -124,3 +124,11 @@ describe("options and errors", () => {
     expect(() => areEquivalent("1", "1", { precision: -1 })).toThrow(/precision/);
   });
 });
+
+describe("input the CAS accepts but cannot canonicalize", () => {
+  it("is a verdict, not an exception", () => {
+    const grade = gradeSync("8n^2 + 4n + 1", "\\sum_{n=1}^{7\\dfrac<");
+    expect(grade.correct).toBe(false);
+    expect(["unparseable", "not_equivalent"]).toContain(grade.reason);
+  });
+});
