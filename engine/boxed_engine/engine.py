@@ -76,7 +76,8 @@ class Engine:
         self.model = self._wrap_lora(base) if options.lora_rank > 0 else base
         self.model.eval()  # no dropout: training and sampling see the same function
         self.reference = self._reference_copy() if options.reference == "copy" and options.lora_rank == 0 else None
-        self.tokenizer = Tokenizer.from_file(str(options.model / "tokenizer.json"))
+        tokenizer_file = options.model / "tokenizer.json"  # only the OpenAI routes need text
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_file)) if tokenizer_file.exists() else None
         self.sampling_generator = torch.Generator().manual_seed(options.seed)
         self.optimizer: torch.optim.AdamW | None = None
         self.step = 0

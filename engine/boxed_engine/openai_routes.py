@@ -23,11 +23,16 @@ class TextTools:
         self.engine = engine
         self._chat_tokenizer = None
 
+    def tokenizer(self):
+        if self.engine.tokenizer is None:
+            raise EngineError("the model directory has no tokenizer.json; the OpenAI routes need one", status=501)
+        return self.engine.tokenizer
+
     def decode(self, ids: list[int]) -> str:
-        return self.engine.tokenizer.decode(ids, skip_special_tokens=True)
+        return self.tokenizer().decode(ids, skip_special_tokens=True)
 
     def encode(self, text: str) -> list[int]:
-        return self.engine.tokenizer.encode(text, add_special_tokens=False).ids
+        return self.tokenizer().encode(text, add_special_tokens=False).ids
 
     def render_chat(self, messages: list[dict]) -> list[int]:
         if self._chat_tokenizer is None:
