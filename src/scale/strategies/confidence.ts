@@ -2,7 +2,7 @@
  * DeepConf trace confidence — Fu et al. 2025, "Deep Think with Confidence", arXiv:2508.15260.
  *  token confidence  C_t = −(1/k) Σ_{j=1..k} log P_t(j)     over the k top alternatives at step t
  *  group confidence  C_G(t) = (1/|G_t|) Σ_{s∈G_t} C_s        G_t = the `window` tokens ending at t
- *  lowest group      min_t C_G(t);  bottom-η% group = mean of the lowest η% of C_G
+ *  lowest group      min_t C_G(t) over full windows;  bottom-η% group = mean of the lowest η% of C_G
  *  tail              mean C_t over the last `tail` tokens
  * High confidence = peaked distributions. The paper uses window 2048 and tail 2048 on long traces.
  */
@@ -48,7 +48,9 @@ export function traceConfidence(
   const { window = 2048, tail = 2048, bottomFraction = 0.1 } = options;
   const tokens_T = topLogprobs_T.map(tokenConfidence);
   if (tokens_T.length === 0) return {};
-  const groups = groupConfidences(tokens_T, window);
+  // Only full windows count (a short prefix is too noisy to judge); a trace shorter than one window
+  // is a single group.
+  const groups = groupConfidences(tokens_T, window).slice(Math.min(window, tokens_T.length) - 1);
   const sorted = [...groups].sort((a, b) => a - b);
   const bottom = sorted.slice(0, Math.max(1, Math.ceil(bottomFraction * sorted.length)));
   const tailTokens = tokens_T.slice(-tail);

@@ -105,6 +105,10 @@ describe("DeepConf confidence", () => {
     expect(features.tailConfidence).toBe(5);
     expect(features.meanConfidence).toBeCloseTo(8 / 3, 12);
   });
+  it("only full windows count; a trace shorter than a window is one group", () => {
+    expect(traceConfidence([[-9], [-1], [-1]], { window: 2 }).lowestGroupConfidence).toBe(1);
+    expect(traceConfidence([[-3], [-1], [-2]], { window: 4 }).lowestGroupConfidence).toBe(2);
+  });
   it("the streaming monitor matches the batch computation", () => {
     const monitor = new RunningGroupConfidence(2);
     const groups = [[-2], [-1], [-5], [-3]].map((step) => monitor.push(step));
