@@ -17,6 +17,32 @@ function span(values: number[], margin: number): [number, number] {
   return [low - extra, high + extra];
 }
 
+const CHARACTER_WIDTH = 6;
+const LINE_HEIGHT = 12;
+
+/** Greedy label placement: right of the point (left of it near the right edge), moved down past overlaps. */
+function placeLabels(
+  results: readonly StrategyResult[],
+  x: (value: number) => number,
+  y: (value: number) => number,
+) {
+  const placed: { left: number; right: number; top: number }[] = [];
+  return results.map((result) => {
+    const pointX = x(result.avgTokens);
+    const width = result.strategy.length * CHARACTER_WIDTH;
+    const anchor = pointX + 6 + width > WIDTH - PAD.right ? "end" : "start";
+    const left = anchor === "end" ? pointX - 6 - width : pointX + 6;
+    let top = y(result.accuracy) - 4;
+    const overlaps = () =>
+      placed.some(
+        (box) => left < box.right && box.left < left + width && Math.abs(box.top - top) < LINE_HEIGHT,
+      );
+    while (overlaps()) top += LINE_HEIGHT;
+    placed.push({ left, right: left + width, top });
+    return { result, labelX: anchor === "end" ? pointX - 6 : pointX + 6, labelY: top + 4, anchor };
+  });
+}
+
 export function accuracyTokensSvg(
   results: readonly StrategyResult[],
   title = "Accuracy vs average tokens",
@@ -45,10 +71,10 @@ export function accuracyTokensSvg(
         `<line x1="${PAD.left}" y1="${y(value)}" x2="${WIDTH - PAD.right}" y2="${y(value)}" stroke="#eee"/><text x="${PAD.left - 6}" y="${y(value) + 4}" text-anchor="end">${value.toFixed(3)}</text>`,
     ),
   ];
-  const points = results.map(
-    (result, index) =>
+  const points = placeLabels(results, x, y).map(
+    ({ result, labelX, labelY, anchor }, index) =>
       `<circle cx="${x(result.avgTokens).toFixed(1)}" cy="${y(result.accuracy).toFixed(1)}" r="4" fill="hsl(${(index * 47) % 360},65%,45%)"/>` +
-      `<text x="${(x(result.avgTokens) + 6).toFixed(1)}" y="${(y(result.accuracy) - 6 + (index % 3) * 6).toFixed(1)}">${escapeXml(result.strategy)}</text>`,
+      `<text x="${labelX.toFixed(1)}" y="${labelY.toFixed(1)}" text-anchor="${anchor}">${escapeXml(result.strategy)}</text>`,
   );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="11">`,
