@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../test/helpers/cli.js";
+import { startFakeUpstream } from "../scale/serve/test-helpers/fake-upstream.js";
 
 const folder = mkdtempSync(join(tmpdir(), "boxed-scale-cli-"));
 const samples = join(folder, "samples.jsonl");
@@ -53,5 +54,41 @@ describe("boxed scale analyze", () => {
     const result = await runCli(["scale", "analyze", "--samples", samples, "--strategies", "magic@3"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/unknown strategy "magic" \(known: pass, maj, vote/);
+  }, 60_000);
+});
+
+describe("boxed scale run", () => {
+  it("runs a strategy against a server and prints the vote", async () => {
+    const upstream = await startFakeUpstream({
+      respond: (index) => ["\\boxed{7}", "\\boxed{7.0}", "\\boxed{8}"][index % 3] ?? "",
+    });
+    try {
+      const result = await runCli([
+        "scale",
+        "run",
+        "--base-url",
+        upstream.url,
+        "--model",
+        "fake",
+        "--strategy",
+        "maj@3",
+        "--prompt",
+        "3+4?",
+      ]);
+      expect(result.stderr).toBe("");
+      const summary = JSON.parse(result.stdout);
+      expect(summary).toMatchObject({
+        strategy: "maj@3",
+        samplesUsed: 3,
+        stopReason: "budget",
+        selected: { answer: "7" },
+      });
+      expect(summary.votes).toEqual([
+        { answer: "7", weight: 2 },
+        { answer: "8", weight: 1 },
+      ]);
+    } finally {
+      await upstream.close();
+    }
   }, 60_000);
 });

@@ -78,6 +78,58 @@ async function analyze(flags: AnalyzeFlags): Promise<void> {
     if (result.notes) process.stdout.write(`${result.strategy}: ${result.notes}\n`);
 }
 
+interface RunFlags {
+  baseUrl: string;
+  model: string;
+  strategy: string;
+  prompt: string;
+  apiKey?: string;
+  parallel?: string;
+  maxTokens?: string;
+  temperature?: string;
+  stream: boolean;
+}
+
+async function runOnline(flags: RunFlags): Promise<void> {
+  const { createStrategy, runStrategy, streamChatCompletion, completeChat } = await import(
+    "../scale/index.js"
+  );
+  const strategy = createStrategy(flags.strategy);
+  const number = (flag: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (text.trim() === "" || !Number.isFinite(value) || value < 0)
+      throw new Error(`${flag} must be a number ≥ 0, got "${text}"`);
+    return value;
+  };
+  const body: Record<string, unknown> = {
+    model: flags.model,
+    messages: [{ role: "user", content: flags.prompt }],
+  };
+  const maxTokens = number("--max-tokens", flags.maxTokens);
+  const temperature = number("--temperature", flags.temperature);
+  if (maxTokens !== undefined) body.max_tokens = maxTokens;
+  if (temperature !== undefined) body.temperature = temperature;
+  const needsLogprobs = /deepconf|logprob|group|tail|confidence/.test(strategy.name);
+  const result = await runStrategy({
+    strategy,
+    parallel: number("--parallel", flags.parallel),
+    sample: (_index, signal, onToken) =>
+      (flags.stream ? streamChatCompletion : completeChat)({
+        baseUrl: flags.baseUrl,
+        apiKey: flags.apiKey ?? process.env.OPENAI_API_KEY,
+        body,
+        topLogprobs: needsLogprobs ? 5 : 0,
+        signal,
+        onToken,
+      }),
+  });
+  const { completions, ...summary } = result;
+  process.stdout.write(
+    `${JSON.stringify({ strategy: strategy.name, ...summary, requests: completions.length }, null, 2)}\n`,
+  );
+}
+
 /** `boxed scale analyze`: compare test-time strategies offline on pre-generated samples. */
 export function registerScale(program: Command): void {
   const scale = program
@@ -99,4 +151,19 @@ export function registerScale(program: Command): void {
     .option("--draws <n>", "Monte-Carlo draws per problem where enumeration is too large", "2000")
     .option("--seed <n>", "Monte-Carlo seed", "0")
     .action((flags: AnalyzeFlags) => analyze(flags));
+  scale
+    .command("run")
+    .description(
+      "Run one strategy online against an OpenAI-compatible server and print the selected answer, votes and usage.",
+    )
+    .requiredOption("--base-url <url>", "server base URL including /v1")
+    .requiredOption("--model <name>", "model name on the server")
+    .requiredOption("--strategy <spec>", "strategy spec, e.g. esc@8,window=2")
+    .requiredOption("--prompt <text>", "the user message")
+    .option("--api-key <key>", "API key (default env OPENAI_API_KEY)")
+    .option("--parallel <n>", "samples in flight (default: the strategy's batch size)")
+    .option("--max-tokens <n>", "max_tokens per sample")
+    .option("--temperature <t>", "sampling temperature")
+    .option("--no-stream", "sample without streaming (servers that cannot stream, like the engine)")
+    .action((flags: RunFlags) => runOnline(flags));
 }

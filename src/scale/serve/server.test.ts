@@ -45,6 +45,19 @@ describe("boxed serve", () => {
     expect((await json(await fetch(`${base}/v1/models`))).data[0].id).toBe("fake");
   });
 
+  it("pipes a streamed passthrough response as it comes", async () => {
+    const base = await start({ respond: () => "one two three" });
+    const response = await chat(base, { model: "fake", messages, stream: true });
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const text = await response.text();
+    expect(text.match(/"content":"[^"]*"/g)).toEqual([
+      '"content":"one "',
+      '"content":"two "',
+      '"content":"three"',
+    ]);
+    expect(text.trim().endsWith("data: [DONE]")).toBe(true);
+  });
+
   it("runs maj@5 from the model name: equivalent answers vote together, usage summed", async () => {
     const base = await start({ respond: (index) => `Work... ${answers[index]}` });
     const body = await json(await chat(base, { model: "maj@5:fake", messages, seed: 7 }));
