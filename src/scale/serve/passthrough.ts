@@ -28,8 +28,14 @@ export class Upstream {
   }
   /** The upstream URL of a path under the base (`chat/completions`). */
   url(path: string): URL {
-    return new URL(path, this.base);
+    let url = this.urls.get(path);
+    if (!url) {
+      url = new URL(path, this.base);
+      this.urls.set(path, url);
+    }
+    return url;
   }
+  private readonly urls = new Map<string, URL>();
   /** Forwards one request body and relays the answer to `response`. */
   forward(
     method: string,
@@ -80,9 +86,7 @@ async function relay(answer: IncomingMessage, response: ServerResponse): Promise
     await new Promise((done) => answer.on("end", done).on("error", done));
     return;
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of answer) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
+  const body = await collect(answer);
   try {
     JSON.parse(body.toString("utf8"));
   } catch {
@@ -97,4 +101,24 @@ async function relay(answer: IncomingMessage, response: ServerResponse): Promise
   }
   response.writeHead(status, { ...responseHeaders(answer), "content-length": body.length });
   response.end(body);
+}
+
+/** The whole body of a stream (event listeners: cheaper per request than async iteration). */
+export function collect(stream: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        stream.removeAllListeners("data");
+        stream.resume();
+        reject(new ProxyError(413, `request body larger than ${limit} bytes`, "invalid_request_error"));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    stream.on("error", reject);
+  });
 }

@@ -159,6 +159,15 @@ describe("boxed serve", () => {
     expect((await json(downStrategy)).error.message).toMatch(/upstream unreachable/);
   });
 
+  it("refuses a body over the size limit with 413", async () => {
+    upstream = await startFakeUpstream();
+    proxy = createProxy({ upstream: upstream.url, maxBodyBytes: 100 });
+    const base = `http://127.0.0.1:${(await proxy.listen(0)).port}`;
+    const response = await chat(base, { model: "fake", messages: [{ role: "user", content: "x".repeat(200) }] });
+    expect(response.status).toBe(413);
+    expect((await json(response)).error.message).toMatch(/larger than 100 bytes/);
+  });
+
   it("requires the API key when one is set", async () => {
     const base = await start({}, "secret");
     expect((await chat(base, { model: "fake", messages })).status).toBe(401);

@@ -13,7 +13,7 @@ import { verifierScorer } from "../online/verifier-scorer.js";
 import { ClientLimiter } from "./client-limiter.js";
 import { chatCompletion, sendCompletionStream } from "./completion-response.js";
 import { invalidRequest, ProxyError, sendError, upstreamFailure } from "./errors.js";
-import { Upstream } from "./passthrough.js";
+import { collect, Upstream } from "./passthrough.js";
 import { type Route, routeRequest } from "./routing.js";
 
 export interface ProxyOptions {
@@ -43,18 +43,6 @@ export function upstreamBase(url: string): string {
   const path = parsed.pathname.replace(/\/+$/, "");
   parsed.pathname = `${path.endsWith("/v1") ? path : `${path}/v1`}/`;
   return parsed.toString();
-}
-
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit)
-      throw new ProxyError(413, `request body larger than ${limit} bytes`, "invalid_request_error");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function parseJsonBody(body: Buffer): Record<string, unknown> {
@@ -91,7 +79,7 @@ export function createProxy(options: ProxyOptions): BoxedProxy {
         "not_found",
       );
     }
-    const raw = await readBody(request, maxBody);
+    const raw = await collect(request, maxBody);
     const body = parseJsonBody(raw);
     const route =
       path === "/v1/chat/completions" ? routeRequest(body) : { strategy: null, upstreamModel: "" };
