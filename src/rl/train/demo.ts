@@ -11,9 +11,9 @@ import { runSftCommand } from "./sft-run.js";
 export const DEMO_MODEL_DIRECTORY = join(PACKAGE_ROOT, "assets", "demo", "model");
 
 /**
- * The warm start, as two `boxed sft` runs (documented in assets/demo/README.md): 400 steps × 64
- * answers from the tiny preset at lr 3e-3, then 200 steps × 256 at lr 2e-3. Both hold out the
- * demo's 200 evaluation problems (seed 0).
+ * The fallback warm start (`--fresh`, or no shipped model): two `boxed sft` runs with the current
+ * generator. The shipped model's stage 1 used the generator of commit d484223 and starts stronger;
+ * assets/demo/README.md gives both recipes and what each measured.
  */
 export const DEMO_SFT_STAGES = [
   { steps: 400, batchSize: 64, learningRate: 3e-3 },
