@@ -91,6 +91,7 @@ const optimizerSchema = z
 const evalSchema = z
   .object({
     problems: z.int().min(0).default(100).describe("held-out problems (never used for training)"),
+    seed: z.int().default(0).describe("seed of the held-out split (independent of the run's seed)"),
     samples: z.int().min(1).default(8).describe("samples per held-out problem (pass@k up to this)"),
     every: z.int().min(0).default(0).describe("evaluate every N steps; 0 = only before and after"),
     temperature: z.number().positive().default(1).describe("sampling temperature for evaluation"),

@@ -13,6 +13,8 @@ export interface ProblemSourceOptions {
   /** A synthetic task name (`TASKS`) or a benchmark name. */
   task: string;
   seed: number;
+  /** Seed of the held-out split; default `seed`. */
+  heldOutSeed?: number;
   heldOutCount: number;
   difficulty?: number;
   steps?: boolean;
@@ -29,7 +31,7 @@ function taskSource(options: ProblemSourceOptions): ProblemSource {
   const common = { difficulty: options.difficulty, steps: options.steps, distractors: options.distractors };
   const heldOut = task.generate({
     ...common,
-    seed: mixSeed(options.seed, HELD_OUT_STREAM),
+    seed: mixSeed(options.heldOutSeed ?? options.seed, HELD_OUT_STREAM),
     count: options.heldOutCount,
   });
   const excluded = new Set(heldOut.map((problem) => problem.question));
@@ -56,7 +58,9 @@ function taskSource(options: ProblemSourceOptions): ProblemSource {
  */
 function benchmarkSource(options: ProblemSourceOptions): ProblemSource {
   getBenchmark(options.task);
-  const shuffled = createRandom(mixSeed(options.seed, HELD_OUT_STREAM)).shuffle(loadBenchmark(options.task));
+  const shuffled = createRandom(mixSeed(options.heldOutSeed ?? options.seed, HELD_OUT_STREAM)).shuffle(
+    loadBenchmark(options.task),
+  );
   const heldOut = shuffled.slice(0, options.heldOutCount);
   const training = shuffled.slice(options.heldOutCount);
   if (training.length === 0)

@@ -164,6 +164,7 @@ async function trainWithEngine(
   const source = createProblemSource({
     task: config.data.task,
     seed: config.seed,
+    heldOutSeed: config.evaluation.seed,
     heldOutCount: config.evaluation.problems,
     difficulty: config.data.difficulty,
     steps: config.data.steps,

@@ -30,7 +30,7 @@ export interface SftRunOptions {
   learningRate: number;
   seed: number;
   maxSeconds?: number;
-  /** Held-out problems of the task (with this seed) kept out of the SFT data, as `boxed train` would hold them out. */
+  /** Held-out problems kept out of the SFT data: `boxed train`'s split with its default evaluation.seed 0. */
   heldOutCount?: number;
   view: LiveView;
 }
@@ -68,6 +68,7 @@ export async function runSftCommand(
     : createProblemSource({
         task: options.task,
         seed: options.seed,
+        heldOutSeed: 0,
         heldOutCount: options.heldOutCount ?? 0,
         difficulty: options.difficulty,
         steps: options.traces,
