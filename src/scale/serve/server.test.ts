@@ -163,7 +163,10 @@ describe("boxed serve", () => {
     upstream = await startFakeUpstream();
     proxy = createProxy({ upstream: upstream.url, maxBodyBytes: 100 });
     const base = `http://127.0.0.1:${(await proxy.listen(0)).port}`;
-    const response = await chat(base, { model: "fake", messages: [{ role: "user", content: "x".repeat(200) }] });
+    const response = await chat(base, {
+      model: "fake",
+      messages: [{ role: "user", content: "x".repeat(200) }],
+    });
     expect(response.status).toBe(413);
     expect((await json(response)).error.message).toMatch(/larger than 100 bytes/);
   });
