@@ -46,7 +46,12 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-const timings = { advantages: [] as number[], broadcast: [] as number[], loss: [] as number[], cpu: [] as number[] };
+const timings = {
+  advantages: [] as number[],
+  broadcast: [] as number[],
+  loss: [] as number[],
+  cpu: [] as number[],
+};
 for (let repeat = 0; repeat < repeats; repeat++) {
   const cpuStart = process.cpuUsage();
   let start = performance.now();

@@ -38,7 +38,10 @@ function rows(text: string): { key: string; cells: string[] }[] {
     .split("\n")
     .filter((line) => /^\| `[^`]+` \|/.test(line))
     .map((line) => {
-      const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim());
+      const cells = line
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((cell) => cell.trim());
       return { key: cells[0].slice(1, -1), cells };
     });
 }
