@@ -9,11 +9,11 @@ export function registerDemo(program: Command): void {
     .description(
       "Train the tiny model with GRPO on held-out addition and show pass@k before and after (CPU, offline).",
     )
-    .option("-o, --out <dir>", "run directory", "runs/demo")
+    .option("-o, --out <dir>", "run directory (default: runs/demo/<date-time>)")
     .option("--minutes <x>", "wall-time budget of the GRPO stage", "6")
     .option("--seed <n>", "seed of data order and sampling", "0")
     .option("--fresh", "rebuild the warm-started model with boxed sft instead of the shipped one")
-    .action(async (flags: { out: string; minutes: string; seed: string; fresh?: boolean }) => {
+    .action(async (flags: { out?: string; minutes: string; seed: string; fresh?: boolean }) => {
       const minutes = Number(flags.minutes);
       if (!(minutes > 0)) throw new Error(`--minutes must be a positive number, got "${flags.minutes}"`);
       const seed = Number(flags.seed);
