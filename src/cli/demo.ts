@@ -18,8 +18,9 @@ export function registerDemo(program: Command): void {
       if (!(minutes > 0)) throw new Error(`--minutes must be a positive number, got "${flags.minutes}"`);
       const seed = Number(flags.seed);
       if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got "${flags.seed}"`);
+      const out = flags.out ?? `runs/demo/${new Date().toISOString().replace(/[:.]/g, "-")}`;
       const summary = await runDemo({
-        out: flags.out,
+        out,
         seed,
         minutes,
         fresh: flags.fresh,
