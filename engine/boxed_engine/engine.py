@@ -63,6 +63,7 @@ class Engine:
         if options.dtype not in DTYPES:
             raise ValueError(f"dtype: unknown dtype {options.dtype!r}; known: {', '.join(DTYPES)}")
         self.options = options
+        self.generated_tokens = 0  # tokens sampled since start, every route (reported by /info)
         self.device = pick_device(options.device)
         self.dtype = DTYPES[options.dtype]
         seed_everything(options.seed)
@@ -144,6 +145,7 @@ class Engine:
             "vocab_size": self.vocab_size,
             "max_context": self.max_context,
             "step": self.step,
+            "generated_tokens": self.generated_tokens,
         }
 
 

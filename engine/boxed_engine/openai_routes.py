@@ -3,13 +3,17 @@ so evaluation and test-time scaling talk to the engine as they talk to vLLM or S
 
 import time
 import uuid
+from collections.abc import Callable
+from functools import partial
 
 from fastapi import FastAPI
+from starlette.responses import Response
 
 from boxed_engine.batching import check_ids, check_length
 from boxed_engine.engine import Engine
 from boxed_engine.errors import EngineError
 from boxed_engine.openai_schemas import ChatCompletionRequest, CommonCompletionFields, CompletionRequest
+from boxed_engine.openai_stream import StreamPlan, stream_response
 from boxed_engine.routing import json_route
 from boxed_engine.sampling import SampledSequence, SamplingOptions
 
@@ -67,18 +71,35 @@ def stop_list(stop: str | list[str] | None) -> list[str]:
     return stops
 
 
-def generate(engine: Engine, sampler, tools: TextTools, prompts: list[list[int]], request: CommonCompletionFields,
-             max_tokens: int, top_logprobs: int) -> tuple[list[SampledSequence], list[str]]:
+def prepare(engine: Engine, tools: TextTools, prompts: list[list[int]], request: CommonCompletionFields,
+            max_tokens: int, top_logprobs: int) -> tuple[list[list[int]], SamplingOptions, list[str]]:
+    """Checks the prompts and returns (rows: each prompt n times, sampling options, stop strings)."""
     for index, prompt in enumerate(prompts):
         if not prompt:
             raise EngineError("the prompt is empty", param="prompt")
         check_ids(prompt, engine.vocab_size, "prompt")
         check_length(len(prompt) + max_tokens, engine.max_context, "max_tokens" if index == 0 else "prompt")
-    stops = stop_list(request.stop)
+    if request.stream_options is not None and not request.stream:
+        raise EngineError("stream_options needs stream: true", param="stream_options")
     rows = [prompt for prompt in prompts for _ in range(request.n)]
     options = SamplingOptions(max_tokens, request.temperature, request.top_p, request.top_k, top_logprobs)
-    sequences = sampler.run(rows, options, request.seed, set(), tools.stop_strings_checker(stops))
-    return sequences, stops
+    return rows, options, stop_list(request.stop)
+
+
+def respond(engine: Engine, sampler, tools: TextTools, prompts: list[list[int]], request: CommonCompletionFields,
+            max_tokens: int, top_logprobs: int, build: Callable[[list[SampledSequence], list[str]], dict],
+            stream_plan: Callable[..., StreamPlan]) -> dict | Response:
+    """Samples all rows: at once (`build` makes the JSON body) or as an event stream (`stream_plan`)."""
+    rows, options, stops = prepare(engine, tools, prompts, request, max_tokens, top_logprobs)
+    checker = tools.stop_strings_checker(stops)
+    if not request.stream:
+        return build(sampler.run(rows, options, request.seed, set(), checker), stops)
+    plan = stream_plan(
+        rows=len(rows), hold=max((len(stop) for stop in stops), default=1) - 1, decode=tools.decode,
+        finish_text=lambda sequence: tools.finish(sequence, stops),
+        usage=lambda sequences: usage(prompts, request.n, sequences),
+        include_usage=bool(request.stream_options and request.stream_options.include_usage))
+    return stream_response(plan, lambda on_step: sampler.run(rows, options, request.seed, set(), checker, on_step))
 
 
 def usage(prompts: list[list[int]], n: int, sequences: list[SampledSequence]) -> dict:
@@ -107,16 +128,58 @@ def completion_logprobs(tools: TextTools, sequence: SampledSequence) -> dict:
     return {"tokens": tokens, "token_logprobs": sequence.logprobs, "top_logprobs": alternatives, "text_offset": offsets}
 
 
-def chat_logprobs(tools: TextTools, sequence: SampledSequence) -> dict:
+def chat_logprob_step(tools: TextTools, sequence: SampledSequence, step: int) -> dict:
     def entry(token: int, logprob: float) -> dict:
         text = tools.decode([token])
         return {"token": text, "logprob": logprob, "bytes": list(text.encode("utf-8"))}
 
-    content = []
-    for step, (token, logprob) in enumerate(zip(sequence.tokens, sequence.logprobs, strict=True)):
-        alternatives = sequence.top_logprobs[step] if step < len(sequence.top_logprobs) else []
-        content.append({**entry(token, logprob), "top_logprobs": [entry(i, value) for i, value in alternatives]})
-    return {"content": content}
+    alternatives = sequence.top_logprobs[step] if step < len(sequence.top_logprobs) else []
+    return {**entry(sequence.tokens[step], sequence.logprobs[step]),
+            "top_logprobs": [entry(i, value) for i, value in alternatives]}
+
+
+def chat_logprobs(tools: TextTools, sequence: SampledSequence) -> dict:
+    return {"content": [chat_logprob_step(tools, sequence, step) for step in range(len(sequence.tokens))]}
+
+
+def envelope(kind: str, prefix: str, model: str) -> dict:
+    return {"id": f"{prefix}-{uuid.uuid4().hex}", "object": kind, "created": int(time.time()), "model": model}
+
+
+def chat_stream_plan(tools: TextTools, model: str, logprobs: bool) -> Callable[..., StreamPlan]:
+    """Chunks `chat.completion.chunk`: a role delta, content deltas with `logprobs.content` per token, finish."""
+    def choice(index: int, delta: dict, logprobs_field: dict | None = None, reason: str | None = None) -> dict:
+        return {"index": index, "delta": delta, "logprobs": logprobs_field, "finish_reason": reason}
+
+    def token_choice(index: int, text: str, sequence: SampledSequence | None) -> dict:
+        step = [chat_logprob_step(tools, sequence, len(sequence.tokens) - 1)] if logprobs and sequence else None
+        return choice(index, {"content": text}, {"content": step} if step else None)
+
+    return partial(StreamPlan, envelope=envelope("chat.completion.chunk", "chatcmpl", model),
+                   first_choice=lambda index: choice(index, {"role": "assistant", "content": ""}),
+                   token_choice=token_choice, finish_choice=lambda index, reason: choice(index, {}, None, reason),
+                   logprobs=logprobs)
+
+
+def completion_stream_plan(tools: TextTools, model: str, logprobs: bool) -> Callable[..., StreamPlan]:
+    """Chunks `text_completion`: text pieces, with the legacy logprobs of their token when asked, finish."""
+    offsets: dict[int, int] = {}
+
+    def token_choice(index: int, text: str, sequence: SampledSequence | None) -> dict:
+        field = None
+        if logprobs and sequence:
+            token, offset = tools.decode(sequence.tokens[-1:]), offsets.get(index, 0)
+            offsets[index] = offset + len(token)
+            alternatives = [{tools.decode([i]): value for i, value in sequence.top_logprobs[-1]}] \
+                if sequence.top_logprobs else None
+            field = {"tokens": [token], "token_logprobs": sequence.logprobs[-1:], "top_logprobs": alternatives,
+                     "text_offset": [offset]}
+        return {"index": index, "text": text, "logprobs": field, "finish_reason": None}
+
+    return partial(StreamPlan, envelope=envelope("text_completion", "cmpl", model), first_choice=None,
+                   token_choice=token_choice, logprobs=logprobs,
+                   finish_choice=lambda index, reason: {"index": index, "text": "", "logprobs": None,
+                                                        "finish_reason": reason})
 
 
 def add_openai_routes(app: FastAPI, engine: Engine, sampler) -> None:
@@ -128,29 +191,39 @@ def add_openai_routes(app: FastAPI, engine: Engine, sampler) -> None:
         return {"object": "list", "data": [{"id": model_name, "object": "model", "created": 0, "owned_by": "boxed"}]}
 
     @json_route(app, "/v1/completions", CompletionRequest)
-    def completions(request: CompletionRequest) -> dict:
+    def completions(request: CompletionRequest) -> dict | Response:
         prompts = completion_prompts(tools, request.prompt)
         max_tokens = request.max_tokens or DEFAULT_MAX_TOKENS
-        sequences, stops = generate(engine, sampler, tools, prompts, request, max_tokens, request.logprobs or 0)
-        choices = []
-        for index, sequence in enumerate(sequences):
-            text, reason = tools.finish(sequence, stops)
-            logprobs = completion_logprobs(tools, sequence) if request.logprobs is not None else None
-            choices.append({"index": index, "text": text, "logprobs": logprobs, "finish_reason": reason})
-        return {"id": f"cmpl-{uuid.uuid4().hex}", "object": "text_completion", "created": int(time.time()),
-                "model": request.model or model_name, "choices": choices, "usage": usage(prompts, request.n, sequences)}
+        model = request.model or model_name
+
+        def build(sequences: list[SampledSequence], stops: list[str]) -> dict:
+            choices = []
+            for index, sequence in enumerate(sequences):
+                text, reason = tools.finish(sequence, stops)
+                logprobs = completion_logprobs(tools, sequence) if request.logprobs is not None else None
+                choices.append({"index": index, "text": text, "logprobs": logprobs, "finish_reason": reason})
+            return {**envelope("text_completion", "cmpl", model), "choices": choices,
+                    "usage": usage(prompts, request.n, sequences)}
+
+        plan = completion_stream_plan(tools, model, request.logprobs is not None)
+        return respond(engine, sampler, tools, prompts, request, max_tokens, request.logprobs or 0, build, plan)
 
     @json_route(app, "/v1/chat/completions", ChatCompletionRequest)
-    def chat_completions(request: ChatCompletionRequest) -> dict:
+    def chat_completions(request: ChatCompletionRequest) -> dict | Response:
         prompts = [tools.render_chat([{"role": m.role, "content": m.text()} for m in request.messages])]
         max_tokens = request.max_completion_tokens or request.max_tokens or (engine.max_context - len(prompts[0]))
         top = (request.top_logprobs or 0) if request.logprobs else 0
-        sequences, stops = generate(engine, sampler, tools, prompts, request, max_tokens, top)
-        choices = []
-        for index, sequence in enumerate(sequences):
-            text, reason = tools.finish(sequence, stops)
-            choices.append({"index": index, "message": {"role": "assistant", "content": text},
-                            "logprobs": chat_logprobs(tools, sequence) if request.logprobs else None,
-                            "finish_reason": reason})
-        return {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion", "created": int(time.time()),
-                "model": request.model or model_name, "choices": choices, "usage": usage(prompts, request.n, sequences)}
+        model = request.model or model_name
+
+        def build(sequences: list[SampledSequence], stops: list[str]) -> dict:
+            choices = []
+            for index, sequence in enumerate(sequences):
+                text, reason = tools.finish(sequence, stops)
+                choices.append({"index": index, "message": {"role": "assistant", "content": text},
+                                "logprobs": chat_logprobs(tools, sequence) if request.logprobs else None,
+                                "finish_reason": reason})
+            return {**envelope("chat.completion", "chatcmpl", model), "choices": choices,
+                    "usage": usage(prompts, request.n, sequences)}
+
+        plan = chat_stream_plan(tools, model, request.logprobs)
+        return respond(engine, sampler, tools, prompts, request, max_tokens, top, build, plan)

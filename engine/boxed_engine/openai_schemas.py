@@ -7,6 +7,10 @@ from pydantic import Field
 from boxed_engine.schemas import Strict
 
 
+class StreamOptions(Strict):
+    include_usage: bool = False
+
+
 class CommonCompletionFields(Strict):
     model: str | None = None
     n: int = Field(default=1, ge=1, le=1024)
@@ -16,7 +20,8 @@ class CommonCompletionFields(Strict):
     max_tokens: int | None = Field(default=None, ge=1)
     stop: str | list[str] | None = None
     seed: int | None = None
-    stream: Literal[False] = False
+    stream: bool = False
+    stream_options: StreamOptions | None = None
     user: str | None = None
 
 

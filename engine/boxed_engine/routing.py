@@ -41,11 +41,13 @@ def parse_body(schema: type[BaseModel], raw: bytes) -> BaseModel:
 
 
 def json_route(app: Starlette, path: str, schema: type[BaseModel]) -> Callable:
-    """Registers `handler(body) -> dict` as `POST path` with `schema` as its body."""
-    def register(handler: Callable[[BaseModel], dict]) -> Callable:
+    """Registers `handler(body) -> dict | Response` as `POST path` with `schema` as its body (a Response, e.g.
+    a server-sent event stream, is sent as it is)."""
+    def register(handler: Callable[[BaseModel], dict | Response]) -> Callable:
         async def endpoint(request: Request) -> Response:
             body = parse_body(schema, await request.body())
-            return FastJSONResponse(await run_in_threadpool(handler, body))
+            result = await run_in_threadpool(handler, body)
+            return result if isinstance(result, Response) else FastJSONResponse(result)
 
         app.add_route(path, endpoint, methods=["POST"], name=handler.__name__)
         return handler

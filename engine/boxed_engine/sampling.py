@@ -32,6 +32,10 @@ class SampledSequence:
 
 # Called after each appended token: (row, sequence) → True when the row must stop (OpenAI stop strings).
 StopChecker = Callable[[int, SampledSequence], bool]
+# Called before the first step with [] and after each decoding step with the (row, sequence) pairs that received
+# a token this step (streaming reads them); returns True to cancel the whole batch (the client went away): decoding stops
+# before the next step and every unfinished row keeps stop_reason "cancelled".
+StepListener = Callable[[list[tuple[int, SampledSequence]]], bool]
 
 
 def filter_logits(logits_B_V: torch.Tensor, options: SamplingOptions) -> torch.Tensor:
@@ -64,11 +68,14 @@ def choose_tokens(logits_B_V: torch.Tensor, options: SamplingOptions, generator:
 @torch.no_grad()
 def sample_sequences(model: torch.nn.Module, prompts: list[list[int]], options: SamplingOptions, *,
                      stop_ids: set[int], pad_id: int, generator: torch.Generator, device: torch.device,
-                     stop_checker: StopChecker | None = None) -> list[SampledSequence]:
+                     stop_checker: StopChecker | None = None,
+                     on_step: StepListener | None = None) -> list[SampledSequence]:
     """Samples one continuation per prompt row (repeat a prompt to get several samples).
 
     Rows that stop leave the batch (their cache entries are dropped) once an eighth of it has stopped.
     """
+    if on_step is not None and on_step([]):
+        return [SampledSequence(stop_reason="cancelled") for _ in prompts]
     width = max(len(prompt) for prompt in prompts)
     input_ids_B_L = torch.tensor([[pad_id] * (width - len(p)) + p for p in prompts], dtype=torch.long, device=device)
     mask_B_L = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts], dtype=torch.long, device=device)
@@ -85,7 +92,13 @@ def sample_sequences(model: torch.nn.Module, prompts: list[list[int]], options: 
         log_probs_B_V = torch.log_softmax(logits_B_V, dim=-1)
         chosen_B = choose_tokens(logits_B_V, options, generator)
         chosen_logprobs_B = log_probs_B_V.gather(-1, chosen_B.unsqueeze(-1)).squeeze(-1)
+        stepped = [(row, sequences[row]) for row in rows if active[row]]
         record_step(sequences, rows, active, chosen_B, chosen_logprobs_B, log_probs_B_V, options, stop_ids, stop_checker)
+        if on_step is not None and on_step(stepped):
+            for row in rows:
+                if active[row]:
+                    sequences[row].stop_reason = "cancelled"
+            break
         keep = [position for position, row in enumerate(rows) if active[row]]
         if not keep or step == options.max_tokens - 1:
             break

@@ -15,7 +15,7 @@ from boxed_engine.engine import Engine
 from boxed_engine.errors import EngineError
 from boxed_engine.openai_routes import add_openai_routes
 from boxed_engine.routing import describe_errors, json_route
-from boxed_engine.sampling import SamplingOptions, sample_sequences
+from boxed_engine.sampling import SampledSequence, SamplingOptions, sample_sequences
 from boxed_engine.schemas import (
     BackwardRequest, EmptyRequest, ForwardBackwardRequest, ForwardRequest, LogprobsRequest, OptimStepRequest,
     PathRequest, SampleRequest,
@@ -63,20 +63,34 @@ class Sampler:
         self.lock = threading.Lock()
 
     def run(self, prompts: list[list[int]], options: SamplingOptions, seed: int | None, stop_ids: set[int],
-            stop_checker=None):
-        """Rows decode together, in chunks of at most SAMPLE_BUDGET_FACTOR × token_budget cached tokens."""
+            stop_checker=None, on_step=None):
+        """Rows decode together, in chunks of at most SAMPLE_BUDGET_FACTOR × token_budget cached tokens.
+        `on_step(rows)` (sampling.StepListener, rows indexed over all prompts) is called per step and may cancel."""
         engine = self.engine
         generator = torch.Generator().manual_seed(seed) if seed is not None else engine.sampling_generator
         width = max(len(prompt) for prompt in prompts) + options.max_tokens
         chunk = max(1, engine.options.token_budget * SAMPLE_BUDGET_FACTOR // width)
-        sequences = []
+        sequences, cancelled = [], [False]
         with self.lock, engine.weights_lock.reading(), engine.autocast():
             for start in range(0, len(prompts), chunk):
                 checker = stop_checker and (lambda row, sequence, offset=start: stop_checker(row + offset, sequence))
                 sequences += sample_sequences(engine.model, prompts[start:start + chunk], options,
                                               stop_ids=engine.stop_ids | stop_ids, pad_id=engine.pad_id,
-                                              generator=generator, device=engine.device, stop_checker=checker)
+                                              generator=generator, device=engine.device, stop_checker=checker,
+                                              on_step=self.step_listener(start, on_step, cancelled))
+                if cancelled[0]:
+                    sequences += [SampledSequence(stop_reason="cancelled") for _ in prompts[len(sequences):]]
+                    break
         return sequences
+
+    def step_listener(self, offset: int, on_step, cancelled: list[bool]):
+        """Counts generated tokens (`/info` → generated_tokens) and forwards steps with global row numbers."""
+        def listener(rows: list) -> bool:
+            self.engine.generated_tokens += len(rows)
+            cancelled[0] = bool(on_step and on_step([(row + offset, sequence) for row, sequence in rows]))
+            return cancelled[0]
+
+        return listener
 
 
 def sample_route(engine: Engine, sampler: Sampler, request: SampleRequest) -> dict:

@@ -20,7 +20,9 @@ CASES = [
     ("/backward", {"handle": "nope", "weights": [[1.0]]}, "unknown or expired handle", "handle"),
     ("/optim_step", {"adam_params": {"learning_rate": -1}}, "greater than or equal", None),
     ("/load_state", {"path": "/nonexistent/state"}, "no saved state", "path"),
-    ("/v1/completions", {"prompt": "hi", "max_tokens": 5, "stream": True}, "stream", None),
+    ("/v1/completions", {"prompt": "hi", "max_tokens": 5, "stream_options": {"include_usage": True}}, "needs stream",
+     "stream_options"),
+    ("/v1/completions", {"prompt": "hi", "max_tokens": 2000, "stream": True}, "context length", "max_tokens"),
     ("/v1/chat/completions", {"messages": [], "max_tokens": 5}, "at least 1", "messages"),
 ]
 
