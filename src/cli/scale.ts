@@ -164,6 +164,6 @@ export function registerScale(program: Command): void {
     .option("--parallel <n>", "samples in flight (default: the strategy's batch size)")
     .option("--max-tokens <n>", "max_tokens per sample")
     .option("--temperature <t>", "sampling temperature")
-    .option("--no-stream", "sample without streaming (servers that cannot stream, like the engine)")
+    .option("--no-stream", "sample without streaming (servers that cannot stream)")
     .action((flags: RunFlags) => runOnline(flags));
 }

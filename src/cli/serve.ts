@@ -33,10 +33,7 @@ export function registerServe(program: Command): void {
     )
     .option("--upstream-api-key <key>", "key sent to the upstream (also env BOXED_UPSTREAM_API_KEY)")
     .option("--max-concurrent-per-client <n>", "requests in flight per client", "256")
-    .option(
-      "--no-upstream-stream",
-      "sample the upstream without streaming (for servers that cannot stream, like the engine)",
-    )
+    .option("--no-upstream-stream", "sample the upstream without streaming (for servers that cannot stream)")
     .action(async (flags: ServeFlags) => {
       const { createProxy, upstreamBase } = await import("../scale/serve/index.js");
       const proxy = createProxy({

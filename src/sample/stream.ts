@@ -207,7 +207,7 @@ interface CompletionBody {
 }
 
 /**
- * The same request without streaming, for servers that cannot stream (the boxed engine). Aborting
+ * The same request without streaming, for servers that cannot stream. Aborting
  * still closes the connection, but the server may finish generating the response it started.
  */
 export async function completeChat(request: StreamRequest): Promise<StreamedCompletion> {

@@ -1,8 +1,8 @@
 /**
  * Each strategy end to end through `boxed serve` against the real engine on the tiny preset (random
  * weights: answers are noise, but every request must go through sampling, voting and the response).
- * The engine cannot stream, so the proxy samples it without streaming; cancellation of streams is
- * covered against a streaming upstream in serve/server.test.ts.
+ * The proxy streams its samples from the engine (`stream: true`, with top_logprobs for DeepConf);
+ * engine-cancel.test.ts shows that the streams it aborts stop costing the engine tokens.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEngine, startEngine } from "../../engine/process.js";
@@ -16,7 +16,7 @@ describe("strategies online against the engine (tiny preset)", () => {
 
   beforeAll(async () => {
     engine = await startEngine({ model: await tinyModel(0), seed: 0 });
-    proxy = createProxy({ upstream: engine.url, upstreamStreaming: false });
+    proxy = createProxy({ upstream: engine.url });
     base = `http://127.0.0.1:${(await proxy.listen(0)).port}/v1`;
   }, 300_000);
 

@@ -25,7 +25,7 @@ export interface ProxyOptions {
   upstreamApiKey?: string;
   /** Requests in flight per client (API key, else remote address). Default 256. */
   maxConcurrentPerClient?: number;
-  /** Sample the upstream with streaming (default true; false for servers that cannot stream, like the engine). */
+  /** Sample the upstream with streaming (default true; false for servers that cannot stream). */
   upstreamStreaming?: boolean;
   /** Largest request body accepted, bytes. Default 16 MiB. */
   maxBodyBytes?: number;
