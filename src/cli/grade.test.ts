@@ -50,6 +50,26 @@ describe("boxed grade", () => {
     expect(result.stderr).toMatch(/agreement with expected: 2\/3 \(66\.67%\)/);
   });
 
+  it("cuts off a grade that needs the CAS at its limit while plain rows are graded on the main thread", async () => {
+    const input = join(directory, "limits.jsonl");
+    const tight = { timeout: 0.05 };
+    const rows = [
+      { gold: "\\frac{x^2-1}{x-1}", pred: "\\boxed{x+1}", options: tight },
+      { gold: "\\frac{1}{2}", pred: "\\boxed{0.5}", options: tight },
+    ];
+    writeFileSync(input, `${rows.map((row) => JSON.stringify(row)).join("\n")}\n`);
+    const result = await runCli(["grade", "--input", input, "--workers", "1"]);
+    expect(result.code).toBe(0);
+    const grades = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    // Loading the CAS alone takes far longer than 50 ms: the pool's watchdog must cut that grade off.
+    expect(grades[0]).toMatchObject({ correct: false, reason: "timeout" });
+    expect(grades[0].ms).toBeLessThan(2000);
+    expect(grades[1]).toMatchObject({ correct: true, reason: "equivalent" });
+  });
+
   it("writes to stdout without --output and rejects a bad flag value", async () => {
     const input = join(directory, "one.jsonl");
     writeFileSync(input, `${JSON.stringify({ gold: "2", pred: "\\boxed{2}" })}\n`);

@@ -13,6 +13,15 @@ export interface CompareOptions {
   allowSetRelationComparison: boolean;
   /** An answer in degrees on one side also matches its radian measure (see `equivalence.ts`). */
   degreesAsRadians: boolean;
+  /** Whether the CAS may run; when false, a comparison that needs it throws `CasDeferred`. */
+  casAllowed: boolean;
+}
+
+/** Thrown when a comparison needs the CAS while `casAllowed` is false: the grade must run in the pool. */
+export class CasDeferred extends Error {
+  constructor() {
+    super("this comparison needs the CAS");
+  }
 }
 
 export type Verdict = "equal" | "different" | "unparseable";
@@ -42,6 +51,7 @@ export function compareScalars(gold: string, predicted: string, options: Compare
   }
   if (casRefusal(gold) || casRefusal(predicted))
     return equalIf(gold.replace(/\s/g, "") === predicted.replace(/\s/g, ""));
+  if (!options.casAllowed) throw new CasDeferred();
   const stripPercent = (text: string) => text.replace(/\\%$/, "");
   const verdict = compareWithCas(stripPercent(gold), stripPercent(predicted), options);
   if (verdict === "unparseable" && gold.replace(/\s/g, "") === predicted.replace(/\s/g, "")) return "equal";

@@ -16,7 +16,7 @@ import type { GradeOptions } from "./types.js";
 /** Longest answer (characters) normalized and compared structurally; longer ones compare as raw text only. */
 const MAX_ANSWER_LENGTH = 5000;
 
-export function resolveCompareOptions(options: GradeOptions = {}): CompareOptions {
+export function resolveCompareOptions(options: GradeOptions = {}, casAllowed = true): CompareOptions {
   const precision = options.precision ?? 6;
   if (!Number.isInteger(precision) || precision < 0 || precision > 15)
     throw new RangeError(`options.precision must be an integer in [0, 15], got ${precision}`);
@@ -25,6 +25,7 @@ export function resolveCompareOptions(options: GradeOptions = {}): CompareOption
     strict: options.strict ?? true,
     allowSetRelationComparison: options.allowSetRelationComparison ?? false,
     degreesAsRadians: options.degreesAsRadians ?? false,
+    casAllowed,
   };
 }
 
@@ -50,10 +51,16 @@ const verdicts = new Map<string, Verdict>();
 
 /**
  * The verdict on two extracted answers, telling "different" from "could not be read". Memoized
- * (the comparison is a pure function of its arguments; answers repeat across samples).
+ * (the comparison is a pure function of its arguments; answers repeat across samples). With
+ * `casAllowed` false it throws `CasDeferred` where the CAS would be needed (nothing is cached then).
  */
-export function compareAnswers(gold: string, predicted: string, options: GradeOptions = {}): Verdict {
-  const resolved = resolveCompareOptions(options);
+export function compareAnswers(
+  gold: string,
+  predicted: string,
+  options: GradeOptions = {},
+  casAllowed = true,
+): Verdict {
+  const resolved = resolveCompareOptions(options, casAllowed);
   if (gold.length > CACHEABLE_LENGTH || predicted.length > CACHEABLE_LENGTH)
     return compareUncached(gold, predicted, resolved);
   const key = `${Object.values(resolved).join("|")}|${gold}\u0000${predicted}`;

@@ -83,26 +83,33 @@ export function parseGradeRow(text: string, line: number): GradeRow {
   return { line, fields: row, item: { gold: row.gold, response, options }, expected };
 }
 
-/** The input's fields except the (long) response, which the output's order already ties to its row. */
+/**
+ * The input's fields except the (long) response, which the output's order already ties to its row.
+ * A plain loop (object rest/spread copies run several times slower on V8, ~6 µs a row) into an
+ * object without prototype, so that a `__proto__` field stays a plain field as with a spread.
+ */
 function keptFields(row: GradeRow): Record<string, unknown> {
-  const { pred: _pred, response: _response, ...kept } = row.fields;
-  return { line: row.line, ...kept };
+  const kept: Record<string, unknown> = Object.create(null);
+  kept.line = row.line;
+  for (const key in row.fields) if (key !== "pred" && key !== "response") kept[key] = row.fields[key];
+  return kept;
 }
 
 /** The output row of a graded row: its kept fields, then the verdict. */
 export function gradeOutputRow(row: GradeRow, grade: Grade): Record<string, unknown> {
-  return {
-    ...keptFields(row),
-    correct: grade.correct,
-    reason: grade.reason,
-    pred_extracted: grade.predicted,
-    gold_extracted: grade.gold,
-    rule_fired: grade.ruleFired,
-    ms: grade.ms,
-  };
+  const output = keptFields(row);
+  output.correct = grade.correct;
+  output.reason = grade.reason;
+  output.pred_extracted = grade.predicted;
+  output.gold_extracted = grade.gold;
+  output.rule_fired = grade.ruleFired;
+  output.ms = grade.ms;
+  return output;
 }
 
 /** The output row of a malformed row: its kept fields and the problem. */
 export function errorOutputRow(row: GradeRow & { error: string }): Record<string, unknown> {
-  return { ...keptFields(row), error: row.error };
+  const output = keptFields(row);
+  output.error = row.error;
+  return output;
 }

@@ -113,6 +113,15 @@ describe("grade pool start-up", () => {
     await pool.close();
   });
 
+  it("starts a second worker only for a backlog of at least a full chunk", async () => {
+    const pool = createGradePool({ workers: 2, grader: scripted, maxChunk: 16 });
+    await pool.gradeBatch(Array.from({ length: 20 }, () => ({ gold: "1", response: "1" })));
+    expect(pool.stats().workers).toBe(1);
+    await pool.gradeBatch(Array.from({ length: 200 }, () => ({ gold: "1", response: "1" })));
+    expect(pool.stats().workers).toBe(2);
+    await pool.close();
+  });
+
   it("returns nothing for an empty batch and rejects what is still waiting when closed", async () => {
     const pool = createGradePool({ workers: 1, grader: scripted, timeout: 30 });
     expect(await pool.gradeBatch([])).toEqual([]);

@@ -160,18 +160,28 @@ export class WorkerPool {
     return { chunkId: this.nextChunkId++, tasks };
   }
 
+  /**
+   * A first worker starts for any item; another only while a full chunk waits beyond what the
+   * running workers hold: a new worker loads the grader's CAS (~0.8 CPU-s), more than a few grades cost.
+   */
+  private wantsAnotherWorker(): boolean {
+    if (this.handles.length >= this.size) return false;
+    return this.pending() >= (this.handles.length === 0 ? 1 : this.maxChunk);
+  }
+
   private dispatch(): void {
     if (this.closed) return;
     for (const handle of this.handles) {
       if (this.pending() > 0 && handle.chunks.size === 0) handle.send(this.takeChunk(), this.timeout);
     }
-    while (this.pending() > 0 && this.handles.length < this.size) {
-      const handle = this.startWorker();
-      this.handles.push(handle);
-      handle.send(this.takeChunk(), this.timeout);
-    }
     for (const handle of this.handles) {
       if (this.pending() > 0 && handle.chunks.size < CHUNKS_IN_FLIGHT)
+        handle.send(this.takeChunk(), this.timeout);
+    }
+    while (this.wantsAnotherWorker()) {
+      const handle = this.startWorker();
+      this.handles.push(handle);
+      while (this.pending() > 0 && handle.chunks.size < CHUNKS_IN_FLIGHT)
         handle.send(this.takeChunk(), this.timeout);
     }
     if (this.handles.some((handle) => handle.chunks.size > 0)) this.startWatchdog();
