@@ -9,7 +9,7 @@
  * - start-up: the same CLI grading a one-row file whose comparison needs the CAS (symbolic), so
  *   the figure includes loading the CAS in a worker;
  * - net rate: rows / (time for the rows − start-up); cold rate: rows / time for the rows;
- *   each the median of `--runs` runs;
+ *   each the median of `--runs` runs, the three kinds of run interleaved;
  * - steady rate: the same CLI on twice the rows (copies ×2, still all distinct): the extra rows over
  *   the extra time, which leaves out every start-up cost (process, workers, CAS in each worker);
  * - Math-Verify: `math-verify` from PyPI in .bench-venv-mathverify/ (created on first use), one
@@ -40,6 +40,10 @@ const { values: flags } = parseArgs({
 /** A rate from a difference of two timings; when the noise exceeds the difference there is none. */
 function rateText(rate: number): string {
   return Number.isFinite(rate) && rate > 0 ? String(Math.round(rate)) : "n/a (noise above the difference)";
+}
+
+function ratioText(rate: number, baseline: number): string {
+  return Number.isFinite(rate) && rate > 0 ? `${(rate / baseline).toFixed(1)}×` : "n/a";
 }
 
 function median(values: number[]): number {
@@ -110,6 +114,7 @@ function main(): void {
   if (!existsSync(flags.cli!)) throw new Error(`${flags.cli} not found: run \`npm run build\` first`);
   const runs = Number(flags.runs);
   const workers = Number(flags.workers);
+  const cores = availableParallelism();
   const directory = mkdtempSync(join(tmpdir(), "boxed-bench-grade-"));
   try {
     const loadBefore = loadavg();
@@ -121,9 +126,16 @@ function main(): void {
       { gold: "\\frac{x^2-1}{x-1}", pred: "\\boxed{x+1}" },
     ]);
     const output = join(directory, "out.jsonl");
-    const startups = Array.from({ length: runs }, () => timeCli(oneRow, output));
-    const timed = Array.from({ length: runs }, () => timeCli(rowsFile, output));
-    const timedDoubled = Array.from({ length: runs }, () => timeCli(doubledFile, output));
+    // Interleaved (one-row, rows, doubled rows, then again) so that a change in the machine's load
+    // during the bench shifts all three medians alike instead of one of them.
+    const startups: CliRun[] = [];
+    const timed: CliRun[] = [];
+    const timedDoubled: CliRun[] = [];
+    for (let run = 0; run < runs; run++) {
+      startups.push(timeCli(oneRow, output));
+      timed.push(timeCli(rowsFile, output));
+      timedDoubled.push(timeCli(doubledFile, output));
+    }
     const startup = median(startups.map((run) => run.seconds));
     const total = median(timed.map((run) => run.seconds));
     const best = Math.min(...timed.map((run) => run.seconds));
@@ -140,8 +152,8 @@ function main(): void {
       `  machine load average before: ${loadBefore.map((load) => load.toFixed(1)).join(" ")} on ${availableParallelism()} cores`,
       `  start-up (one row needing the CAS): ${startup.toFixed(3)} s wall, ${startupCpu.toFixed(2)} CPU-s`,
       `  ${rows.length} rows: ${total.toFixed(3)} s (best ${best.toFixed(3)} s) → cold ${Math.round(rows.length / total)} grades/s`,
-      `  net of start-up: ${Math.round(net)} grades/s (best run ${Math.round(rows.length / (best - startup))})`,
-      `  net of start-up per CPU-second (all threads): ${Math.round(netCpu)} grades/CPU-s`,
+      `  net of start-up: ${rateText(net)} grades/s (best run ${rateText(rows.length / (best - startup))})`,
+      `  net of start-up per CPU-second (all threads): ${rateText(netCpu)} grades/CPU-s`,
       `  steady (${doubled.length} rows vs ${rows.length}): ${rateText(steady)} grades/s wall, ` +
         `${rateText(steadyCpu)} grades/CPU-s`,
       `  CLI summary: ${timed[0].summary}`,
@@ -154,8 +166,8 @@ function main(): void {
         `Math-Verify 0.8.0 (${MATH_VERIFY_PIN}), same ${mv.rows} rows, one core:`,
         `  import ${mv.import_seconds.toFixed(2)} s, grading ${mv.seconds.toFixed(2)} s → ${Math.round(mvRate)} grades/s`,
         `  per CPU-second: ${Math.round(mvCpuRate)} grades/CPU-s; agreement with Qwen's score: ${((100 * mv.agreed) / mv.rows).toFixed(2)}%`,
-        `ratio, wall: ${(net / mvRate).toFixed(1)}× overall, ${(net / workers / mvRate).toFixed(1)}× per core`,
-        `ratio per CPU-second: ${(netCpu / mvCpuRate).toFixed(1)}× net of start-up, ${(steadyCpu / mvCpuRate).toFixed(1)}× steady`,
+        `ratio, wall: ${ratioText(net, mvRate)} overall, ${ratioText(net / cores, mvRate)} per core (${cores} cores)`,
+        `ratio per CPU-second: ${ratioText(netCpu, mvCpuRate)} net of start-up, ${ratioText(steadyCpu, mvCpuRate)} steady`,
       );
     }
     process.stdout.write(`${lines.join("\n")}\n`);
