@@ -10,10 +10,14 @@ interface GradeCommandOptions {
   timeout?: number;
 }
 
-/** Rows per block; a block's rows that need the CAS go to the pool while the next blocks are read. */
-const BLOCK_ROWS = 2048;
-/** Blocks read ahead of the oldest unwritten one (bounds memory; the first CAS load takes ~1 s). */
-const BLOCKS_IN_FLIGHT = 8;
+/**
+ * Rows per block; a block's rows that need the CAS go to the pool while the next blocks are read.
+ * Small blocks hand the first such row to the pool early: its CAS load (~0.5 s) is the critical path
+ * (256 rows: 8,000 benchmark rows 0.05 s sooner than with 2,048).
+ */
+const BLOCK_ROWS = 256;
+/** Blocks read ahead of the oldest unwritten one: at most 16,384 rows held in memory. */
+const BLOCKS_IN_FLIGHT = 64;
 const PROGRESS_EVERY_MS = 2000;
 const DEFAULT_TIMEOUT_SECONDS = 5;
 const READ_BYTES = 1 << 20;
