@@ -93,6 +93,7 @@ async function runGrade(options: GradeCommandOptions): Promise<void> {
     if (block.length > 0) inFlight.push(gradeBlock(grader, block, tally, progress));
     for (const text of inFlight) await write(output, await text);
   } finally {
+    // `pool` is assigned inside poolForCas, which TypeScript's narrowing does not follow.
     await (pool as GradePool | null)?.close();
     if (output !== process.stdout) await new Promise<void>((resolve) => output.end(() => resolve()));
   }
