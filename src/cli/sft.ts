@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { OPERAND_DISTRIBUTIONS, type OperandDistribution } from "../data/tasks/types.js";
 import { createLiveView } from "../rl/train/live-view.js";
 import { runSftCommand } from "../rl/train/sft-run.js";
 
@@ -8,6 +9,7 @@ interface SftFlags {
   modelSeed: string;
   task: string;
   difficulty?: string;
+  operands: string;
   traces?: boolean;
   data?: string;
   examples: string;
@@ -38,6 +40,11 @@ export function registerSft(program: Command): void {
     .option("--model-seed <n>", 'seed of the "tiny" initialisation', "0")
     .option("--task <name>", "synthetic task whose traces are learned", "addition")
     .option("--difficulty <n>", "task difficulty (default: the task's own)")
+    .option(
+      "--operands <kind>",
+      'addition/arithmetic operands: "uniform" in [0, 10^difficulty) or "by-digits" (digit count uniform)',
+      "uniform",
+    )
     .option("--traces", "learn step-by-step traces (default: the answer only)")
     .option("--data <file>", "JSONL of {prompt, completion} rows instead of a task")
     .option("--examples <n>", "distinct training examples", "20000")
@@ -49,6 +56,11 @@ export function registerSft(program: Command): void {
     .option("--max-minutes <x>", "stop after this wall time")
     .action(async (flags: SftFlags) => {
       const learningRate = Number(flags.lr);
+      if (!OPERAND_DISTRIBUTIONS.includes(flags.operands as OperandDistribution)) {
+        throw new Error(
+          `--operands must be one of ${OPERAND_DISTRIBUTIONS.join(", ")}, got "${flags.operands}"`,
+        );
+      }
       if (!(learningRate > 0)) throw new Error(`--lr must be a positive number, got "${flags.lr}"`);
       const result = await runSftCommand({
         out: flags.out,
@@ -57,6 +69,7 @@ export function registerSft(program: Command): void {
         task: flags.task,
         difficulty:
           flags.difficulty === undefined ? undefined : positiveInteger("--difficulty", flags.difficulty),
+        operands: flags.operands as OperandDistribution,
         traces: flags.traces ?? false,
         data: flags.data,
         examples: positiveInteger("--examples", flags.examples),

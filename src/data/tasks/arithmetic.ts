@@ -3,6 +3,8 @@ import { createRandom, mixSeed, type Random } from "./random.js";
 import {
   checkTaskOptions,
   distinctProblems,
+  OPERAND_DISTRIBUTIONS,
+  type OperandDistribution,
   type Task,
   type TaskOptions,
   type TaskProblem,
@@ -11,9 +13,23 @@ import {
 /** The operations an arithmetic task may draw from. */
 export type Operation = "+" | "-" | "*";
 
-/** A uniform random integer in [0, 10^maxDigits): at most maxDigits digits, mostly exactly that many. */
-function operand(random: Random, maxDigits: number): number {
-  return random.integer(0, 10 ** maxDigits - 1);
+/**
+ * A random operand of at most maxDigits digits. "uniform": uniform in [0, 10^maxDigits), mostly
+ * exactly maxDigits digits. "by-digits": digit count uniform in 1..maxDigits, then uniform among the
+ * numbers with that many digits (0–9 for one digit), so short numbers are common.
+ */
+function operand(random: Random, maxDigits: number, distribution: OperandDistribution): number {
+  if (distribution === "uniform") return random.integer(0, 10 ** maxDigits - 1);
+  const digits = random.integer(1, maxDigits);
+  return digits === 1 ? random.integer(0, 9) : random.integer(10 ** (digits - 1), 10 ** digits - 1);
+}
+
+function checkOperands(task: string, value: unknown): OperandDistribution {
+  if (value === undefined) return "uniform";
+  if (!OPERAND_DISTRIBUTIONS.includes(value as OperandDistribution)) {
+    throw new Error(`${task}: operands must be one of ${OPERAND_DISTRIBUTIONS.join(", ")}, got "${value}"`);
+  }
+  return value as OperandDistribution;
 }
 
 /** Column addition, right to left, one line per column: "5+7+1=13 write 3 carry 1". */
@@ -78,10 +94,12 @@ function makeProblem(
   operations: readonly Operation[],
   difficulty: number,
   steps: boolean,
+  distribution: OperandDistribution,
 ): TaskProblem {
   const operation = random.pick(operations);
-  const left = operand(random, difficulty);
-  const right = operand(random, operation === "*" ? Math.max(1, Math.ceil(difficulty / 2)) : difficulty);
+  const left = operand(random, difficulty, distribution);
+  const rightDigits = operation === "*" ? Math.max(1, Math.ceil(difficulty / 2)) : difficulty;
+  const right = operand(random, rightDigits, distribution);
   const answer = String(evaluate(left, operation, right));
   const trace = steps ? [...STEPS[operation](left, right), `answer: ${answer}`].join("\n") : answer;
   const question = `${left}${operation}${right}=`;
@@ -90,7 +108,8 @@ function makeProblem(
 
 /**
  * Multi-digit integer arithmetic. Difficulty = the maximum number of digits of an operand (operands
- * are uniform in [0, 10^difficulty); a multiplier has at most ⌈difficulty/2⌉ digits).
+ * uniform in [0, 10^difficulty) by default, or digit count uniform with `operands: "by-digits"`; a
+ * multiplier has at most ⌈difficulty/2⌉ digits).
  * Traces are the schoolbook column algorithms, one line per column or partial product.
  */
 export function createArithmeticTask(
@@ -104,9 +123,10 @@ export function createArithmeticTask(
     defaultDifficulty: 3,
     generate(options: TaskOptions): TaskProblem[] {
       const difficulty = checkTaskOptions(name, options, 3);
+      const distribution = checkOperands(name, options.operands);
       const random = createRandom(mixSeed(options.seed, difficulty, 101));
       const problems = distinctProblems(options.count, () =>
-        makeProblem(name, random, operations, difficulty, options.steps ?? true),
+        makeProblem(name, random, operations, difficulty, options.steps ?? true, distribution),
       );
       return problems.map((problem, index) => ({ ...problem, id: `${name}-${options.seed}-${index}` }));
     },
@@ -117,11 +137,11 @@ export function createArithmeticTask(
 export const additionTask = createArithmeticTask(
   "addition",
   ["+"],
-  "a+b= with operands uniform in [0, 10^difficulty) (default 3); answer the sum",
+  "a+b= with operands up to difficulty digits (default 3; operands: uniform | by-digits); answer the sum",
 );
 
 export const arithmeticTask = createArithmeticTask(
   "arithmetic",
   ["+", "-", "*"],
-  "a+b=, a-b= or a*b= with operands up to difficulty digits (default 3), column-algorithm traces",
+  "a+b=, a-b= or a*b= with operands up to difficulty digits (default 3; operands: uniform | by-digits), column-algorithm traces",
 );

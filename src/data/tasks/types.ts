@@ -1,5 +1,11 @@
 import type { Problem } from "../types.js";
 
+/** How arithmetic operands are drawn (see `TaskOptions.operands`). */
+export type OperandDistribution = "uniform" | "by-digits";
+
+/** The operand distributions, for flags and schemas. */
+export const OPERAND_DISTRIBUTIONS: readonly OperandDistribution[] = ["uniform", "by-digits"];
+
 /** Options every synthetic task understands. */
 export interface TaskOptions {
   /** Seed of the generator: same seed and options → the same problems. */
@@ -10,6 +16,13 @@ export interface TaskOptions {
   difficulty?: number;
   /** Whether supervised traces show intermediate steps (true) or only the answer (false). Default true. */
   steps?: boolean;
+  /**
+   * Addition/arithmetic only: how operands are drawn. "uniform" (default): uniform in [0, 10^d), so
+   * most have exactly d digits. "by-digits": the digit count is uniform in 1..d, then the number is
+   * uniform among numbers of that many digits — short numbers are common (a curriculum; the shipped
+   * demo warm start's first SFT stage uses it).
+   */
+  operands?: OperandDistribution;
   /** Logic puzzle only: fraction of statements about other entities, in [0, 1). Default 0.5. */
   distractors?: number;
 }

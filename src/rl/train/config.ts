@@ -26,6 +26,12 @@ const dataSchema = z
     difficulty: z.int().min(1).optional().describe("task difficulty knob (default: the task's own)"),
     steps: z.boolean().default(false).describe("whether task prompts expect step-by-step traces"),
     distractors: z.number().min(0).max(0.99).optional().describe("logic-puzzle distractor density"),
+    operands: z
+      .enum(["uniform", "by-digits"])
+      .optional()
+      .describe(
+        'addition/arithmetic operands: "uniform" in [0, 10^difficulty) (default) or "by-digits" (digit count uniform)',
+      ),
     template: z
       .string()
       .default("raw")

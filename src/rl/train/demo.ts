@@ -11,13 +11,13 @@ import { runSftCommand } from "./sft-run.js";
 export const DEMO_MODEL_DIRECTORY = join(PACKAGE_ROOT, "assets", "demo", "model");
 
 /**
- * The fallback warm start (`--fresh`, or no shipped model): two `boxed sft` runs with the current
- * generator. The shipped model's stage 1 used the generator of commit d484223 and starts stronger;
- * assets/demo/README.md gives both recipes and what each measured.
+ * The warm start's recipe (`--fresh`, or no shipped model), the same two `boxed sft` runs that built
+ * assets/demo/model: stage 1 draws operands by digit count (short numbers common, a curriculum),
+ * stage 2 uniformly in [0, 100) like the demo's problems. assets/demo/README.md gives the commands.
  */
 export const DEMO_SFT_STAGES = [
-  { steps: 400, batchSize: 64, learningRate: 3e-3 },
-  { steps: 200, batchSize: 256, learningRate: 2e-3 },
+  { steps: 400, batchSize: 64, learningRate: 3e-3, operands: "by-digits" },
+  { steps: 200, batchSize: 256, learningRate: 2e-3, operands: "uniform" },
 ] as const;
 
 const DEMO_TASK = {

@@ -1,6 +1,7 @@
 import { getBenchmark, loadBenchmark } from "../../data/benchmarks.js";
 import { createRandom, mixSeed } from "../../data/tasks/random.js";
 import { getTask, TASKS } from "../../data/tasks/registry.js";
+import type { OperandDistribution } from "../../data/tasks/types.js";
 import type { Problem } from "../../data/types.js";
 import { gradeBatch } from "../../verify/pool/grade-pool.js";
 import type { ProblemSource } from "./types.js";
@@ -19,6 +20,7 @@ export interface ProblemSourceOptions {
   difficulty?: number;
   steps?: boolean;
   distractors?: number;
+  operands?: OperandDistribution;
 }
 
 /**
@@ -28,7 +30,12 @@ export interface ProblemSourceOptions {
  */
 function taskSource(options: ProblemSourceOptions): ProblemSource {
   const task = getTask(options.task);
-  const common = { difficulty: options.difficulty, steps: options.steps, distractors: options.distractors };
+  const common = {
+    difficulty: options.difficulty,
+    steps: options.steps,
+    distractors: options.distractors,
+    operands: options.operands,
+  };
   const heldOut = task.generate({
     ...common,
     seed: mixSeed(options.heldOutSeed ?? options.seed, HELD_OUT_STREAM),

@@ -169,6 +169,7 @@ async function trainWithEngine(
     difficulty: config.data.difficulty,
     steps: config.data.steps,
     distractors: config.data.distractors,
+    operands: config.data.operands,
   });
   const algorithms = resolveAlgorithms(config);
   const context: StepContext = {

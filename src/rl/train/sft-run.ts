@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { OperandDistribution } from "../../data/tasks/types.js";
 import { initModel } from "../../engine/init-model.js";
 import { startEngine } from "../../engine/process.js";
 import { loadModelText } from "./codec.js";
@@ -21,6 +22,8 @@ export interface SftRunOptions {
   /** Synthetic task whose traces are learned (ignored when `data` is given). */
   task: string;
   difficulty?: number;
+  /** Addition/arithmetic operand distribution (default "uniform"). */
+  operands?: OperandDistribution;
   traces: boolean;
   /** JSONL with {prompt, completion} rows instead of a task. */
   data?: string;
@@ -72,6 +75,7 @@ export async function runSftCommand(
         heldOutCount: options.heldOutCount ?? 0,
         difficulty: options.difficulty,
         steps: options.traces,
+        operands: options.operands,
       }).heldOut;
   const examples = options.data
     ? readExamples(options.data)
@@ -81,6 +85,7 @@ export async function runSftCommand(
         seed: options.seed,
         difficulty: options.difficulty,
         steps: options.traces,
+        operands: options.operands,
         exclude: new Set(heldOut.map((problem) => problem.question)),
       });
   const engine = await startEngine({ model: modelDirectory, seed: options.seed });

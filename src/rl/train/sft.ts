@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { createRandom, mixSeed } from "../../data/tasks/random.js";
 import { getTask } from "../../data/tasks/registry.js";
-import type { TaskProblem } from "../../data/tasks/types.js";
+import type { OperandDistribution, TaskProblem } from "../../data/tasks/types.js";
 import type { EngineClient } from "../../engine/client.js";
 import type { Datum } from "../../engine/schemas.js";
 import type { TextCodec } from "./types.js";
@@ -33,6 +33,7 @@ export function taskExamples(options: {
   seed: number;
   difficulty?: number;
   steps?: boolean;
+  operands?: OperandDistribution;
   exclude?: Set<string>;
 }): SupervisedExample[] {
   const problems: TaskProblem[] = getTask(options.task).generate({
@@ -40,6 +41,7 @@ export function taskExamples(options: {
     count: options.count + (options.exclude?.size ?? 0),
     difficulty: options.difficulty,
     steps: options.steps,
+    operands: options.operands,
   });
   return problems
     .filter((problem) => !options.exclude?.has(problem.question))
