@@ -10,6 +10,7 @@ interface SftFlags {
   task: string;
   difficulty?: string;
   operands: string;
+  heldOutOperands?: string;
   traces?: boolean;
   data?: string;
   examples: string;
@@ -26,6 +27,12 @@ function positiveInteger(name: string, value: string): number {
   if (!Number.isInteger(parsed) || parsed < 1)
     throw new Error(`${name} must be a positive integer, got "${value}"`);
   return parsed;
+}
+
+function operandFlag(name: string, value: string): OperandDistribution {
+  if (!OPERAND_DISTRIBUTIONS.includes(value as OperandDistribution))
+    throw new Error(`${name} must be one of ${OPERAND_DISTRIBUTIONS.join(", ")}, got "${value}"`);
+  return value as OperandDistribution;
 }
 
 /** `boxed sft --out DIR [--task addition] [--steps N] ...`: supervised warm-start on task traces. */
@@ -45,6 +52,10 @@ export function registerSft(program: Command): void {
       'addition/arithmetic operands: "uniform" in [0, 10^difficulty) or "by-digits" (digit count uniform)',
       "uniform",
     )
+    .option(
+      "--held-out-operands <kind>",
+      "operand distribution of the held-out problems to exclude (default: --operands), as boxed train will evaluate",
+    )
     .option("--traces", "learn step-by-step traces (default: the answer only)")
     .option("--data <file>", "JSONL of {prompt, completion} rows instead of a task")
     .option("--examples <n>", "distinct training examples", "20000")
@@ -56,11 +67,11 @@ export function registerSft(program: Command): void {
     .option("--max-minutes <x>", "stop after this wall time")
     .action(async (flags: SftFlags) => {
       const learningRate = Number(flags.lr);
-      if (!OPERAND_DISTRIBUTIONS.includes(flags.operands as OperandDistribution)) {
-        throw new Error(
-          `--operands must be one of ${OPERAND_DISTRIBUTIONS.join(", ")}, got "${flags.operands}"`,
-        );
-      }
+      const operands = operandFlag("--operands", flags.operands);
+      const heldOutOperands =
+        flags.heldOutOperands === undefined
+          ? undefined
+          : operandFlag("--held-out-operands", flags.heldOutOperands);
       if (!(learningRate > 0)) throw new Error(`--lr must be a positive number, got "${flags.lr}"`);
       const result = await runSftCommand({
         out: flags.out,
@@ -69,7 +80,8 @@ export function registerSft(program: Command): void {
         task: flags.task,
         difficulty:
           flags.difficulty === undefined ? undefined : positiveInteger("--difficulty", flags.difficulty),
-        operands: flags.operands as OperandDistribution,
+        operands,
+        heldOutOperands,
         traces: flags.traces ?? false,
         data: flags.data,
         examples: positiveInteger("--examples", flags.examples),

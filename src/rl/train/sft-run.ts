@@ -24,6 +24,11 @@ export interface SftRunOptions {
   difficulty?: number;
   /** Addition/arithmetic operand distribution (default "uniform"). */
   operands?: OperandDistribution;
+  /**
+   * Operand distribution of the held-out split to exclude (default `operands`): set it to the
+   * distribution the later `boxed train` evaluates with when SFT draws differently.
+   */
+  heldOutOperands?: OperandDistribution;
   traces: boolean;
   /** JSONL with {prompt, completion} rows instead of a task. */
   data?: string;
@@ -75,7 +80,7 @@ export async function runSftCommand(
         heldOutCount: options.heldOutCount ?? 0,
         difficulty: options.difficulty,
         steps: options.traces,
-        operands: options.operands,
+        operands: options.heldOutOperands ?? options.operands,
       }).heldOut;
   const examples = options.data
     ? readExamples(options.data)
