@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const RESPONSES_FILE = new URL(
-  "../../../shared/data/responses/qwen25-math-math_cot_100.jsonl",
+  "../../test/fixtures/responses/qwen25-math-math_cot_100.jsonl",
   import.meta.url,
 );
 

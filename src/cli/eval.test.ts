@@ -8,7 +8,7 @@ import type { EvalResults } from "../eval/results.js";
 import type { SampleRecord } from "../eval/score.js";
 import { type FakeServer, startFakeServer } from "../sample/test-helpers/fake-openai-server.js";
 
-const QWEN = join(REPO_ROOT, "../shared/data/responses/qwen25-math-math_cot_100.jsonl");
+const QWEN = join(REPO_ROOT, "test/fixtures/responses/qwen25-math-math_cot_100.jsonl");
 const folder = mkdtempSync(join(tmpdir(), "boxed-eval-cli-"));
 const problemsFile = join(folder, "problems.jsonl");
 writeFileSync(

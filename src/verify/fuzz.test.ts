@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { gradeSync } from "./grade-sync.js";
 
-const MATH500_PATH = new URL("../../../shared/data/benchmarks/math500.jsonl", import.meta.url);
+const MATH500_PATH = new URL("../../data/benchmarks/math500.jsonl", import.meta.url);
 const FRAGMENTS = [
   "{",
   "}",

@@ -9,7 +9,7 @@ import {
 } from "./pool/test-helpers/adversarial-inputs.js";
 
 const responses = readFileSync(
-  new URL("../../../shared/data/responses/qwen25-math-math_cot_100.jsonl", import.meta.url),
+  new URL("../../test/fixtures/responses/qwen25-math-math_cot_100.jsonl", import.meta.url),
   "utf8",
 )
   .split("\n")

@@ -1,10 +1,10 @@
-/** Agreement with Math-Verify's own test vectors (../shared/data/grader-cases, 138 cases). */
+/** Agreement with Math-Verify's own test vectors (test/fixtures/grader-cases, 138 cases). */
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { gradeSync } from "./grade-sync.js";
 import type { GradeOptions } from "./types.js";
 
-const CASES_PATH = new URL("../../../shared/data/grader-cases/math-verify-dev.jsonl", import.meta.url);
+const CASES_PATH = new URL("../../test/fixtures/grader-cases/math-verify-dev.jsonl", import.meta.url);
 
 interface GraderCase {
   gold: string;

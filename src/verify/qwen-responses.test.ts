@@ -1,10 +1,10 @@
-/** Agreement with Qwen2.5-Math's grader on 800 real responses (../shared/data/responses). */
+/** Agreement with Qwen2.5-Math's grader on 800 real responses (test/fixtures/responses). */
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { gradeSync } from "./grade-sync.js";
 
 const RESPONSES_PATH = new URL(
-  "../../../shared/data/responses/qwen25-math-math_cot_100.jsonl",
+  "../../test/fixtures/responses/qwen25-math-math_cot_100.jsonl",
   import.meta.url,
 );
 

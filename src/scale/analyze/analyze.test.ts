@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createStrategy } from "../strategies/registry.js";
 import { analyzeStrategies } from "./analyze.js";
@@ -65,9 +65,9 @@ describe("poolsFromRows", () => {
   });
 });
 
-const QWEN = "../shared/data/responses/qwen25-math-math_cot_100.jsonl";
+const QWEN = "test/fixtures/responses/qwen25-math-math_cot_100.jsonl";
 
-describe.runIf(existsSync(QWEN))("the shared Qwen samples (file labels)", () => {
+describe("the shared Qwen samples (file labels)", () => {
   it("reproduces maj@8 = 0.925 and beats two-in-a-row with reward-weighted early stopping", () => {
     const rows = readFileSync(QWEN, "utf8")
       .trim()

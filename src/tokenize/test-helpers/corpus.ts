@@ -1,14 +1,15 @@
 /**
- * The parity corpus: every string of the shared benchmarks (questions, solutions, answers),
+ * The parity corpus: every string of the shipped benchmarks (questions, solutions, answers),
  * real model responses, and hand-written edge cases (Unicode, whitespace, special tokens in text).
- * Tests only: reads `../shared/data`.
+ * Tests only: reads `data/benchmarks` and `test/fixtures/responses`.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../../engine/python.js";
 import type { ChatMessage } from "../chat-template.js";
 
-export const SHARED_DATA = join(PACKAGE_ROOT, "..", "shared", "data");
+const BENCHMARKS_DIR = join(PACKAGE_ROOT, "data", "benchmarks");
+const RESPONSES_DIR = join(PACKAGE_ROOT, "test", "fixtures", "responses");
 
 export interface ChatCase {
   messages: ChatMessage[];
@@ -50,9 +51,9 @@ function readJsonl(path: string): Record<string, unknown>[] {
     .map((line) => JSON.parse(line));
 }
 
-/** Benchmark rows of every shared benchmark file. */
+/** Benchmark rows of every shipped benchmark file. */
 export function benchmarkRows(): Record<string, unknown>[] {
-  const folder = join(SHARED_DATA, "benchmarks");
+  const folder = BENCHMARKS_DIR;
   const files = readdirSync(folder).filter((name) => name.endsWith(".jsonl"));
   if (files.length === 0) throw new Error(`no benchmark files in ${folder}`);
   return files.flatMap((name) => readJsonl(join(folder, name)));
@@ -73,7 +74,7 @@ const CORPUS_FIELDS = ["problem", "question", "answer", "final_answer", "unit"];
 export function corpusTexts(): string[] {
   const rows = benchmarkRows().map((row) => CORPUS_FIELDS.map((field) => row[field]));
   const texts = strings(rows, []);
-  const responses = readJsonl(join(SHARED_DATA, "responses", "qwen25-math-math_cot_100.jsonl"));
+  const responses = readJsonl(join(RESPONSES_DIR, "qwen25-math-math_cot_100.jsonl"));
   strings(
     responses.map((row) => (row.code as string[])[0]),
     texts,

@@ -5,23 +5,23 @@ import { createGradePool } from "./grade-pool.js";
 import type { GradeItem } from "./protocol.js";
 import { adversarialItems, pathologicalAnswers } from "./test-helpers/adversarial-inputs.js";
 
-const SHARED = new URL("../../../../shared/data/", import.meta.url);
+const ROOT = new URL("../../../", import.meta.url);
 
 function readJsonLines<T>(name: string): T[] {
-  return readFileSync(new URL(name, SHARED), "utf8")
+  return readFileSync(new URL(name, ROOT), "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as T);
 }
 
 const responses = readJsonLines<{ answer: string; code: string[] }>(
-  "responses/qwen25-math-math_cot_100.jsonl",
+  "test/fixtures/responses/qwen25-math-math_cot_100.jsonl",
 );
 const realItems: GradeItem[] = responses.flatMap((record) =>
   record.code.map((response) => ({ gold: record.answer, response })),
 );
 const realAnswers = [
-  ...readJsonLines<{ answer: string }>("benchmarks/math500.jsonl").map((problem) => problem.answer),
+  ...readJsonLines<{ answer: string }>("data/benchmarks/math500.jsonl").map((problem) => problem.answer),
   ...responses.map((record) => record.answer),
 ];
 
