@@ -1,8 +1,9 @@
 """Batched autoregressive sampling with a KV cache.
 
 All prompts × samples decode together: prompts are left-padded, positions count real tokens only,
-each step feeds one new token per row through the cache. The returned log-probs are the policy's
-own, log softmax(z) before temperature / top-k / top-p. Nucleus (top-p) sampling: Holtzman et al.
+each step feeds one new token per row through the cache. The returned log-probs are those of the
+tempered policy π_T, log softmax(z / T) (T > 0; z itself for greedy T = 0), before top-k / top-p: what a
+trainer that divides its logits by T (verl, TRL, `/forward`'s `temperature`) computes for the same tokens. Nucleus (top-p) sampling: Holtzman et al.
 2019, arXiv:1904.09751; top-k: Fan et al. 2018, arXiv:1805.04833.
 """
 
@@ -89,7 +90,7 @@ def sample_sequences(model: torch.nn.Module, prompts: list[list[int]], options: 
     next_positions_B_1 = positions_B_L[:, -1:] + 1
     for step in range(options.max_tokens):
         logits_B_V = outputs.logits[:, -1, :].float()
-        log_probs_B_V = torch.log_softmax(logits_B_V, dim=-1)
+        log_probs_B_V = torch.log_softmax(logits_B_V / options.temperature if options.temperature > 0 else logits_B_V, dim=-1)
         chosen_B = choose_tokens(logits_B_V, options, generator)
         chosen_logprobs_B = log_probs_B_V.gather(-1, chosen_B.unsqueeze(-1)).squeeze(-1)
         stepped = [(row, sequences[row]) for row in rows if active[row]]

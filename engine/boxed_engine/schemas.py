@@ -31,27 +31,37 @@ class Datum(Strict):
 
 class WeightedDatum(Datum):
     weights: list[float] = Field(min_length=1)
+    # e_t: the engine maximises Σ w·logp + Σ e·H (the TS loss's entropy bonus, its own aggregation)
+    entropy_weights: list[float] | None = None
+
+
+# Logits are divided by the sampling temperature before log-softmax, as the sampler did (verl
+# dp_actor._forward_micro_batch `logits.div_(temperature)`; TRL GRPOTrainer._get_per_token_logps).
+def temperature_field():
+    return Field(default=1.0, gt=0)
 
 
 class LogprobsRequest(Strict):
     data: list[Datum] = Field(min_length=1)
     model: Literal["policy", "reference"] = "policy"
     entropy: bool = False
+    temperature: float = temperature_field()
 
 
 class ForwardBackwardRequest(Strict):
     data: list[WeightedDatum] = Field(min_length=1)
-    entropy_coef: float = 0.0
+    temperature: float = temperature_field()
 
 
 class ForwardRequest(Strict):
     data: list[Datum] = Field(min_length=1)
+    temperature: float = temperature_field()
 
 
 class BackwardRequest(Strict):
     handle: str
     weights: list[list[float]] = Field(min_length=1)
-    entropy_coef: float = 0.0
+    entropy_weights: list[list[float]] | None = None
 
 
 class AdamParams(Strict):

@@ -6,10 +6,11 @@ from boxed_engine.batching import pad_right
 
 
 def score_batch(model: torch.nn.Module, tokens: list[list[int]], targets: list[list[int]], device: torch.device,
-                with_entropy: bool) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor]:
+                with_entropy: bool, temperature: float = 1.0) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor]:
     """Returns (logprobs_B_T, entropies_B_T or None, mask_B_T) for right-padded rows.
 
-    logp_t = log softmax(z_t)[target_t];  H_t = −Σ_v p_v log p_v.  Right padding needs no attention
+    logp_t = log softmax(z_t / T)[target_t];  H_t = −Σ_v p_v log p_v of that same tempered distribution
+    (T = the sampling temperature, so that trainer and sampler score the same π_T).  Right padding needs no attention
     mask: causal attention never lets a real position see the padding after it.
     Gradients flow when the caller has them enabled.
     """
@@ -17,6 +18,8 @@ def score_batch(model: torch.nn.Module, tokens: list[list[int]], targets: list[l
     targets_B_T = pad_right(targets, 0, torch.long).to(device)
     mask_B_T = pad_right([[1.0] * len(row) for row in tokens], 0.0, torch.float32).to(device)
     logits_B_T_V = model(input_ids=input_ids_B_T, use_cache=False).logits.float()
+    if temperature != 1.0:
+        logits_B_T_V = logits_B_T_V / temperature
     if not with_entropy:  # fused log-softmax + gather: no (B, T, V) log-prob tensor kept for backward
         flat_logits = logits_B_T_V.flatten(0, 1)
         logprobs_B_T = -torch.nn.functional.cross_entropy(flat_logits, targets_B_T.flatten(), reduction="none")

@@ -122,7 +122,8 @@ def logprobs_route(engine: Engine, request: LogprobsRequest) -> dict:
             rows = [data[index] for index in group]
             lengths = [len(row.tokens) for row in rows]
             logprobs_B_T, entropies_B_T, _ = score_batch(model, [r.tokens for r in rows], [r.target_tokens for r in rows],
-                                                         engine.device, with_entropy=request.entropy)
+                                                         engine.device, with_entropy=request.entropy,
+                                                         temperature=request.temperature)
             for index, values in zip(group, unpad(logprobs_B_T, lengths), strict=True):
                 logprobs[index] = values
             if entropies_B_T is not None:
@@ -148,10 +149,10 @@ def create_app(engine: Engine, token: str | None = None) -> FastAPI:
         "/sample": (SampleRequest, lambda body: sample_route(engine, sampler, body)),
         "/logprobs": (LogprobsRequest, lambda body: logprobs_route(engine, body)),
         "/forward_backward": (ForwardBackwardRequest,
-                              lambda body: training(lambda: trainer.forward_backward(body.data, body.entropy_coef))),
-        "/forward": (ForwardRequest, lambda body: training(lambda: trainer.forward(body.data))),
+                              lambda body: training(lambda: trainer.forward_backward(body.data, body.temperature))),
+        "/forward": (ForwardRequest, lambda body: training(lambda: trainer.forward(body.data, body.temperature))),
         "/backward": (BackwardRequest,
-                      lambda body: training(lambda: trainer.backward(body.handle, body.weights, body.entropy_coef))),
+                      lambda body: training(lambda: trainer.backward(body.handle, body.weights, body.entropy_weights))),
         "/optim_step": (OptimStepRequest,
                         lambda body: training(lambda: trainer.optim_step(body.adam_params, body.grad_clip_norm))),
         "/zero_grad": (EmptyRequest, lambda _: training(trainer.zero_grad)),

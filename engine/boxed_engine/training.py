@@ -1,6 +1,7 @@
-"""Training primitives: accumulate ∇L for L = −Σ_t w_t·logp_t − c·Σ_{t: w_t≠0} H_t, split forward/backward, AdamW.
+"""Training primitives: accumulate ∇L for L = −Σ_t w_t·logp_t − Σ_t e_t·H_t, split forward/backward, AdamW.
 
-No RL logic lives here: the TypeScript loss supplies w_t = −∂loss/∂logp_t (docs/engine-protocol.md).
+No RL logic lives here: the TypeScript loss supplies w_t = −∂loss/∂logp_t and e_t = −∂loss/∂H_t (its entropy
+bonus, aggregated as the loss is); logp and H are of the tempered policy log softmax(z / T) (docs/engine-protocol.md).
 """
 
 import uuid
@@ -26,12 +27,25 @@ class PendingForward:
 
 
 def weighted_loss(logprobs_B_T: torch.Tensor, entropies_B_T: torch.Tensor | None, weights_B_T: torch.Tensor,
-                  entropy_coef: float) -> torch.Tensor:
-    """L = −Σ w·logp − c·Σ_{w≠0} H (padding has w = 0 and logp = 0)."""
+                  entropy_weights_B_T: torch.Tensor | None) -> torch.Tensor:
+    """L = −Σ w·logp − Σ e·H (padding has w = e = 0 and logp = H = 0)."""
     loss = -(weights_B_T * logprobs_B_T).sum()
-    if entropy_coef != 0 and entropies_B_T is not None:
-        loss = loss - entropy_coef * (entropies_B_T * (weights_B_T != 0)).sum()
+    if entropy_weights_B_T is not None:
+        loss = loss - (entropy_weights_B_T * entropies_B_T).sum()
     return loss
+
+
+def check_entropy_weights(rows: list[list[float] | None], lengths: list[int], param: str) -> bool:
+    """Validates per-datum entropy weights (same length as the weights); True when any datum has them."""
+    for index, row in enumerate(rows):
+        if row is not None:
+            check_weights(row, lengths[index], f"{param}[{index}]")
+    return any(row is not None for row in rows)
+
+
+def pad_entropy_weights(rows: list[list[float] | None], lengths: list[int], device: torch.device) -> torch.Tensor:
+    return pad_right([row if row is not None else [0.0] * length for row, length in zip(rows, lengths, strict=True)],
+                     0.0, torch.float32).to(device)
 
 
 class Trainer:
@@ -42,25 +56,29 @@ class Trainer:
     def _groups(self, data: list) -> list[list[int]]:
         return micro_batches([len(datum.tokens) for datum in data], self.engine.options.token_budget)
 
-    def forward_backward(self, data: list, entropy_coef: float) -> dict:
+    def forward_backward(self, data: list, temperature: float = 1.0) -> dict:
         engine = self.engine
         check_data(data, engine.vocab_size, engine.max_context, weighted=True)
+        with_entropy = check_entropy_weights([d.entropy_weights for d in data], [len(d.tokens) for d in data],
+                                             "data.entropy_weights")
         logprobs: list[list[float]] = [[] for _ in data]
         total = 0.0
         with engine.weights_lock.reading(), engine.autocast():
             for group in self._groups(data):
                 rows = [data[index] for index in group]
                 logprobs_B_T, entropies_B_T, _ = score_batch(engine.model, [r.tokens for r in rows], [r.target_tokens for r in rows],
-                                                             engine.device, with_entropy=entropy_coef != 0)
+                                                             engine.device, with_entropy=with_entropy, temperature=temperature)
                 weights_B_T = pad_right([r.weights for r in rows], 0.0, torch.float32).to(engine.device)
-                loss = weighted_loss(logprobs_B_T, entropies_B_T, weights_B_T, entropy_coef)
+                entropy_weights_B_T = pad_entropy_weights([r.entropy_weights for r in rows], [len(r.tokens) for r in rows],
+                                                          engine.device) if with_entropy else None
+                loss = weighted_loss(logprobs_B_T, entropies_B_T, weights_B_T, entropy_weights_B_T)
                 loss.backward()
                 total += float(loss.detach())
                 for index, values in zip(group, unpad(logprobs_B_T, [len(r.tokens) for r in rows]), strict=True):
                     logprobs[index] = values
         return {"loss": total, "logprobs": logprobs, "tokens": sum(len(datum.tokens) for datum in data)}
 
-    def forward(self, data: list) -> dict:
+    def forward(self, data: list, temperature: float = 1.0) -> dict:
         engine = self.engine
         check_data(data, engine.vocab_size, engine.max_context)
         lengths = [len(datum.tokens) for datum in data]
@@ -70,7 +88,7 @@ class Trainer:
             for group in self._groups(data):
                 rows = [data[index] for index in group]
                 logprobs_B_T, entropies_B_T, _ = score_batch(engine.model, [r.tokens for r in rows], [r.target_tokens for r in rows],
-                                                             engine.device, with_entropy=True)
+                                                             engine.device, with_entropy=True, temperature=temperature)
                 groups.append((group, logprobs_B_T, entropies_B_T))
                 for index, values in zip(group, unpad(logprobs_B_T, [lengths[i] for i in group]), strict=True):
                     logprobs[index] = values
@@ -80,7 +98,7 @@ class Trainer:
         self.pending[handle] = PendingForward(groups, lengths, engine.step)
         return {"handle": handle, "logprobs": logprobs}
 
-    def backward(self, handle: str, weights: list[list[float]], entropy_coef: float) -> dict:
+    def backward(self, handle: str, weights: list[list[float]], entropy_weights: list[list[float]] | None = None) -> dict:
         pending = self.pending.get(handle)
         if pending is None:
             raise EngineError("unknown or expired handle (a handle serves one backward, before the next optim_step)",
@@ -89,11 +107,19 @@ class Trainer:
             raise EngineError(f"weights has {len(weights)} rows but the forward had {len(pending.lengths)} data", param="weights")
         for index, row in enumerate(weights):
             check_weights(row, pending.lengths[index], f"weights[{index}]")
+        if entropy_weights is not None and len(entropy_weights) != len(pending.lengths):
+            raise EngineError(f"entropy_weights has {len(entropy_weights)} rows but the forward had {len(pending.lengths)} data",
+                              param="entropy_weights")
+        if entropy_weights is not None:
+            check_entropy_weights(entropy_weights, pending.lengths, "entropy_weights")
         del self.pending[handle]
         total = 0.0
         for group, logprobs_B_T, entropies_B_T in pending.groups:
-            weights_B_T = pad_right([weights[index] for index in group], 0.0, torch.float32).to(logprobs_B_T.device)
-            loss = weighted_loss(logprobs_B_T, entropies_B_T, weights_B_T, entropy_coef)
+            device = logprobs_B_T.device
+            weights_B_T = pad_right([weights[index] for index in group], 0.0, torch.float32).to(device)
+            entropy_weights_B_T = None if entropy_weights is None else pad_entropy_weights(
+                [entropy_weights[index] for index in group], [pending.lengths[index] for index in group], device)
+            loss = weighted_loss(logprobs_B_T, entropies_B_T, weights_B_T, entropy_weights_B_T)
             loss.backward()
             total += float(loss.detach())
         return {"loss": total}

@@ -57,22 +57,35 @@ def test_coefficient_gradient_equals_autograd_ppo_gradient(client):
     assert relative_error < 1e-4, float(relative_error)
 
 
-def test_entropy_bonus_gradient_equals_autograd(client):
-    """L = −Σ w·logp − c·Σ_{w≠0} H, with H from torch.distributions as an independent reference."""
+def test_entropy_weights_gradient_equals_autograd(client):
+    """L = −Σ w·logp − Σ e·H of the tempered policy softmax(z / T), with H from torch.distributions as an
+    independent reference; e is nonzero where w is 0 (a clipped token still gets its entropy bonus)."""
     engine = engine_of(client)
-    data = [{"tokens": [1, 8, 9, 10, 11], "target_tokens": [8, 9, 10, 11, 12], "weights": [0.0, 0.5, -1.0, 0.0, 2.0]}]
-    coefficient = 0.3
+    temperature = 0.6
+    data = [{"tokens": [1, 8, 9, 10, 11], "target_tokens": [8, 9, 10, 11, 12], "weights": [0.0, 0.5, -1.0, 0.0, 2.0],
+             "entropy_weights": [0.0, 0.1, 0.1, 0.3, 0.1]}]
     post(client, "/zero_grad", {})
-    post(client, "/forward_backward", {"data": data, "entropy_coef": coefficient})
+    post(client, "/forward_backward", {"data": data, "temperature": temperature})
     engine_gradient = torch.cat([p.grad.flatten() for _, p in engine.trainable_parameters()])
     post(client, "/zero_grad", {})
 
     logits_T_V = engine.model(input_ids=torch.tensor([data[0]["tokens"]])).logits[0].float()
-    distribution = torch.distributions.Categorical(logits=logits_T_V)
+    distribution = torch.distributions.Categorical(logits=logits_T_V / temperature)
     weights_T = torch.tensor(data[0]["weights"])
     loss = -(weights_T * distribution.log_prob(torch.tensor(data[0]["target_tokens"]))).sum()
-    loss = loss - coefficient * (distribution.entropy() * (weights_T != 0)).sum()
+    loss = loss - (torch.tensor(data[0]["entropy_weights"]) * distribution.entropy()).sum()
     loss.backward()
     autograd_gradient = torch.cat([p.grad.flatten() for _, p in engine.trainable_parameters()])
     post(client, "/zero_grad", {})
     assert (engine_gradient - autograd_gradient).norm() / autograd_gradient.norm() < 1e-4
+
+
+def test_entropy_coef_is_gone_and_entropy_weights_are_checked(client):
+    datum = {"tokens": [1, 8, 9], "target_tokens": [8, 9, 10], "weights": [1.0, 1.0, 1.0]}
+    old = client.post("/forward_backward", json={"data": [datum], "entropy_coef": 0.1})
+    assert old.status_code == 400 and "entropy_coef" in old.text
+    short = client.post("/forward_backward", json={"data": [{**datum, "entropy_weights": [0.1]}]})
+    assert short.status_code == 400 and "entropy_weights" in short.json()["error"]["param"]
+    cold = client.post("/logprobs", json={"data": [{"tokens": [1], "target_tokens": [2]}], "temperature": 0})
+    assert cold.status_code == 400 and "temperature" in cold.text
+    post(client, "/zero_grad", {})

@@ -37,11 +37,38 @@ def test_sample_logprobs_equal_logprobs_endpoint(client):
             full = prompt + sample["tokens"]
             data.append({"tokens": full[:-1], "target_tokens": full[1:]})
             expected.append(sample["logprobs"])
-    scored = post(client, "/logprobs", {"data": data})["logprobs"]
+    scored = post(client, "/logprobs", {"data": data, "temperature": 0.7})["logprobs"]  # top-p does not change them
     for row, (prompt_index, values) in enumerate(zip([0] * 4 + [1] * 4, expected, strict=True)):
         prompt_length = len(PROMPTS[prompt_index])
         got = torch.tensor(scored[row][prompt_length - 1:])
         assert torch.allclose(got, torch.tensor(values), atol=1e-4), row
+
+
+def test_tempered_sample_logprobs_equal_tempered_scoring(client):
+    """At T = 0.6 the sampler records log softmax(z / T) and /logprobs, /forward, /forward_backward with
+    temperature 0.6 compute the same numbers; untempered scoring does not (the bug this guards against)."""
+    temperature = 0.6
+    body = {"prompts": PROMPTS, "num_samples": 4, "sampling_params": {"max_tokens": 10, "temperature": temperature, "seed": 2}}
+    samples = post(client, "/sample", body)["samples"]
+    data, expected, starts = [], [], []
+    for prompt, group in zip(PROMPTS, samples, strict=True):
+        for sample in group:
+            full = prompt + sample["tokens"]
+            data.append({"tokens": full[:-1], "target_tokens": full[1:]})
+            expected.append(torch.tensor(sample["logprobs"]))
+            starts.append(len(prompt) - 1)
+    tempered = post(client, "/logprobs", {"data": data, "temperature": temperature})["logprobs"]
+    forward = post(client, "/forward", {"data": data, "temperature": temperature})["logprobs"]
+    weighted = [{**datum, "weights": [0.0] * len(datum["tokens"])} for datum in data]
+    joint = post(client, "/forward_backward", {"data": weighted, "temperature": temperature})["logprobs"]
+    post(client, "/zero_grad", {})
+    plain = post(client, "/logprobs", {"data": data})["logprobs"]
+    worst_plain = 0.0
+    for row, start in enumerate(starts):
+        for scored in (tempered, forward, joint):
+            assert (torch.tensor(scored[row][start:]) - expected[row]).abs().max() < 1e-4, row
+        worst_plain = max(worst_plain, float((torch.tensor(plain[row][start:]) - expected[row]).abs().max()))
+    assert worst_plain > 1e-2
 
 
 def test_stop_token_ids_and_greedy(client):
@@ -85,12 +112,14 @@ def test_split_forward_backward_matches_forward_backward(client):
     weights = [[0.5, -1.0, 0.25, 2.0, 0.0], [1.0, -0.5]]
     post(client, "/zero_grad", {})
     weighted = [{**datum, "weights": row} for datum, row in zip(data, weights, strict=True)]
-    joint = post(client, "/forward_backward", {"data": weighted, "entropy_coef": 0.01})
+    entropy_weights = [[0.01, 0.0, 0.02, 0.01, 0.0], [0.03, 0.01]]
+    weighted = [{**datum, "entropy_weights": row} for datum, row in zip(weighted, entropy_weights, strict=True)]
+    joint = post(client, "/forward_backward", {"data": weighted, "temperature": 0.7})
     joint_gradient = [p.grad.clone() for _, p in engine.trainable_parameters()]
     post(client, "/zero_grad", {})
-    forward = post(client, "/forward", {"data": data})
+    forward = post(client, "/forward", {"data": data, "temperature": 0.7})
     assert torch.allclose(torch.tensor(forward["logprobs"][0]), torch.tensor(joint["logprobs"][0]), atol=1e-6)
-    split = post(client, "/backward", {"handle": forward["handle"], "weights": weights, "entropy_coef": 0.01})
+    split = post(client, "/backward", {"handle": forward["handle"], "weights": weights, "entropy_weights": entropy_weights})
     assert abs(split["loss"] - joint["loss"]) < 1e-4
     for (_, parameter), expected in zip(engine.trainable_parameters(), joint_gradient, strict=True):
         assert torch.allclose(parameter.grad, expected, atol=1e-6)

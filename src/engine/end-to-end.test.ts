@@ -80,6 +80,7 @@ describe("engine end to end (tiny preset)", () => {
     }
     const scored = await engine.client.logprobs({
       data: sequences.map(({ prompt, sample }) => sequenceDatum(prompt, sample.tokens)),
+      temperature: sampling_params.temperature, // the sampler records log softmax(logits / T)
     });
     const responseLogprobs = scored.logprobs.map((row, index) =>
       responseValues(row, sequences[index].prompt.length),

@@ -13,11 +13,27 @@ const tokenIds = z.array(tokenId);
 const finite = z.number();
 const perToken = z.array(finite);
 
-function sameLengths(datum: { tokens: number[]; target_tokens: number[]; weights?: number[] }): boolean {
+function sameLengths(datum: {
+  tokens: number[];
+  target_tokens: number[];
+  weights?: number[];
+  entropy_weights?: number[];
+}): boolean {
   if (datum.tokens.length !== datum.target_tokens.length) return false;
+  if (datum.entropy_weights !== undefined && datum.entropy_weights.length !== datum.tokens.length)
+    return false;
   return datum.weights === undefined || datum.weights.length === datum.tokens.length;
 }
-const lengthMessage = { message: "tokens, target_tokens (and weights) must have the same length" };
+const lengthMessage = {
+  message: "tokens, target_tokens (and weights, entropy_weights) must have the same length",
+};
+
+/**
+ * Sampling temperature T > 0 (default 1): logits are divided by it before log-softmax, so the trainer
+ * scores the tempered policy the sampler drew from (verl dp_actor `logits.div_(temperature)`; TRL
+ * GRPOTrainer `_get_per_token_logps`).
+ */
+const temperature = finite.positive().optional();
 
 /** One training or scoring example: `target_tokens[t]` is predicted from `tokens[..t]`. */
 export const DatumSchema = z
@@ -25,9 +41,17 @@ export const DatumSchema = z
   .refine(sameLengths, lengthMessage);
 export type Datum = z.infer<typeof DatumSchema>;
 
-/** A datum with per-token weights (`weights = −coefficients`, see `coefficientsToWeights`). */
+/**
+ * A datum with per-token weights (`weights = −∂loss/∂logp`) and optional entropy weights
+ * (`entropy_weights = −∂loss/∂H`): the engine back-propagates −(Σ w·logp + Σ e·H).
+ */
 export const WeightedDatumSchema = z
-  .strictObject({ tokens: tokenIds.min(1), target_tokens: tokenIds.min(1), weights: perToken.min(1) })
+  .strictObject({
+    tokens: tokenIds.min(1),
+    target_tokens: tokenIds.min(1),
+    weights: perToken.min(1),
+    entropy_weights: perToken.min(1).optional(),
+  })
   .refine(sameLengths, lengthMessage);
 export type WeightedDatum = z.infer<typeof WeightedDatumSchema>;
 
@@ -96,6 +120,7 @@ export const LogprobsRequestSchema = z.strictObject({
   data: z.array(DatumSchema).min(1),
   model: z.enum(["policy", "reference"]).optional(),
   entropy: z.boolean().optional(),
+  temperature,
 });
 export type LogprobsRequest = z.infer<typeof LogprobsRequestSchema>;
 
@@ -110,7 +135,7 @@ export type LogprobsResponse = z.infer<typeof LogprobsResponseSchema>;
 
 export const ForwardBackwardRequestSchema = z.strictObject({
   data: z.array(WeightedDatumSchema).min(1),
-  entropy_coef: finite.optional(),
+  temperature,
 });
 export type ForwardBackwardRequest = z.infer<typeof ForwardBackwardRequestSchema>;
 
@@ -121,7 +146,7 @@ export const ForwardBackwardResponseSchema = z.object({
 });
 export type ForwardBackwardResponse = z.infer<typeof ForwardBackwardResponseSchema>;
 
-export const ForwardRequestSchema = z.strictObject({ data: z.array(DatumSchema).min(1) });
+export const ForwardRequestSchema = z.strictObject({ data: z.array(DatumSchema).min(1), temperature });
 export type ForwardRequest = z.infer<typeof ForwardRequestSchema>;
 
 /** `handle` names the kept graph; it is consumed by one `backward`. */
@@ -131,7 +156,8 @@ export type ForwardResponse = z.infer<typeof ForwardResponseSchema>;
 export const BackwardRequestSchema = z.strictObject({
   handle: z.string().min(1),
   weights: z.array(perToken).min(1),
-  entropy_coef: finite.optional(),
+  /** Per-token entropy weights, one row per datum of the forward (a handle keeps the entropies). */
+  entropy_weights: z.array(perToken).min(1).optional(),
 });
 export type BackwardRequest = z.infer<typeof BackwardRequestSchema>;
 

@@ -72,7 +72,11 @@ const lossSchema = z
       .default(0)
       .describe("KL-to-reference coefficient; > 0 keeps a frozen reference"),
     klEstimator: z.enum(["k1", "k2", "k3"]).default("k3").describe("KL estimator (Schulman 2020)"),
-    entropyCoef: z.number().min(0).default(0).describe("entropy bonus coefficient (computed by the engine)"),
+    entropyCoef: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe("entropy bonus β: loss − β·H aggregated as the loss (per-token weights sent to the engine)"),
     options: z
       .record(z.string(), z.unknown())
       .default({})
@@ -141,6 +145,21 @@ export const trainConfigSchema = z
       .default([])
       .describe("batch filters applied to groups (e.g. dynamic_sampling)"),
     refill: z.int().min(0).default(0).describe("extra sampling rounds to refill dropped groups (DAPO)"),
+    maskTruncated: z
+      .boolean()
+      .default(false)
+      .describe(
+        "drop truncated responses from the loss (TRL mask_truncated_completions, DAPO overlong filter)",
+      ),
+    rolloutCorrection: z
+      .object({
+        mode: z.string().describe("rollout correction registry key (token_truncate, token_mask, ...)"),
+        threshold: z.number().min(1).optional().describe("upper ratio bound C (default 2)"),
+        lowerThreshold: z.number().min(0).max(1).optional().describe("lower ratio bound (default 1/C)"),
+      })
+      .strict()
+      .optional()
+      .describe("importance-sampling correction of the sampler–trainer mismatch; off when absent"),
     ppoEpochs: z.int().positive().default(1).describe("passes over each batch"),
     miniBatches: z.int().positive().default(1).describe("optimizer steps per pass"),
     optimizer: optimizerSchema,

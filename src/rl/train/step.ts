@@ -80,7 +80,7 @@ export async function trainStep(context: StepContext, step: number): Promise<Ste
           estimator: config.advantage.estimator,
           ...config.advantage.options,
         });
-  const sequences = buildSequences(kept, advantages_G_N);
+  const sequences = buildSequences(kept, advantages_G_N, { maskTruncated: config.maskTruncated });
   const trainingStarted = performance.now();
   const training =
     sequences.length === 0
@@ -90,12 +90,14 @@ export async function trainStep(context: StepContext, step: number): Promise<Ste
           sequences,
           loss: lossOptions(config),
           entropyCoef: config.loss.entropyCoef,
+          temperature: config.sampling.temperature,
           ppoEpochs: config.ppoEpochs,
           miniBatches: config.miniBatches,
           learningRate: context.learningRateAt(step),
           adam: config.optimizer,
           gradClip: config.optimizer.gradClip,
           useReference: context.useReference,
+          rolloutCorrection: config.rolloutCorrection,
         });
   const trainingSeconds = (performance.now() - trainingStarted) / 1000;
   const metrics: StepMetrics = {
