@@ -22,6 +22,7 @@ from boxed_engine.schemas import (
 )
 from boxed_engine.scoring import score_batch, unpad
 from boxed_engine.training import Trainer
+from boxed_engine.weight_sync import add_weight_sync_routes
 
 
 def add_error_handlers(app: FastAPI) -> None:
@@ -163,4 +164,5 @@ def create_app(engine: Engine, token: str | None = None) -> FastAPI:
     for path, (schema, handler) in routes.items():
         json_route(app, path, schema)(handler)
     add_openai_routes(app, engine, sampler)
+    add_weight_sync_routes(app, engine)
     return app
