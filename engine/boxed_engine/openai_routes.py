@@ -117,9 +117,10 @@ def completion_prompts(tools: TextTools, prompt) -> list[list[int]]:
     return [tools.encode(item) if isinstance(item, str) else list(item) for item in prompt]
 
 
-def completion_logprobs(tools: TextTools, sequence: SampledSequence) -> dict:
-    """The legacy completions shape: tokens, token_logprobs, top_logprobs (token → logprob), text_offset."""
-    tokens = [tools.decode([token]) for token in sequence.tokens]
+def completion_logprobs(tools: TextTools, sequence: SampledSequence, as_ids: bool = False) -> dict:
+    """The legacy completions shape: tokens, token_logprobs, top_logprobs (token → logprob), text_offset.
+    `as_ids`: tokens as "token_id:<id>" (vLLM's return_tokens_as_token_ids, serving_completion.py)."""
+    tokens = [f"token_id:{token}" if as_ids else tools.decode([token]) for token in sequence.tokens]
     offsets, position = [], 0
     for token in tokens:
         offsets.append(position)
@@ -200,7 +201,8 @@ def add_openai_routes(app: FastAPI, engine: Engine, sampler) -> None:
             choices = []
             for index, sequence in enumerate(sequences):
                 text, reason = tools.finish(sequence, stops)
-                logprobs = completion_logprobs(tools, sequence) if request.logprobs is not None else None
+                logprobs = (completion_logprobs(tools, sequence, request.return_tokens_as_token_ids)
+                            if request.logprobs is not None else None)
                 choices.append({"index": index, "text": text, "logprobs": logprobs, "finish_reason": reason})
             return {**envelope("text_completion", "cmpl", model), "choices": choices,
                     "usage": usage(prompts, request.n, sequences)}

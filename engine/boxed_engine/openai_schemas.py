@@ -29,6 +29,7 @@ class CompletionRequest(CommonCompletionFields):
     prompt: str | list[str] | list[int] | list[list[int]]
     logprobs: int | None = Field(default=None, ge=0, le=20)
     echo: Literal[False] = False
+    return_tokens_as_token_ids: bool = False  # vLLM extra: logprobs tokens as "token_id:<id>"
 
 
 class TextPart(Strict):

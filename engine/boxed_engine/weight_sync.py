@@ -14,8 +14,8 @@ Three routes, shapes as the inference servers define them:
 
 Where boxed differs: it keeps one adapter at a time, merged into the served weights
 (W = W_base + (α/r)·B·A, Hu et al. 2021, arXiv:2106.09685); loading another replaces it, and its name is
-the one the OpenAI routes report. Everything read is safetensors (never a pickle); paths must be absolute
-and may not point into the served model directory (which is never written).
+the one the OpenAI routes report. Everything read is safetensors (never a pickle); paths must be absolute,
+and the served model directory is never written.
 """
 
 import json
@@ -59,13 +59,14 @@ class UpdateWeightFromDiskRequest(Strict):
     flush_cache: bool = True
 
 
-def checked_path(engine: Engine, raw: str, param: str) -> Path:
-    """An absolute path outside the served model's directory (resolved, so `..` and links cannot escape)."""
+def checked_path(engine: Engine, raw: str, param: str, *, writing: bool = False) -> Path:
+    """An absolute path, resolved (so `..` and links are seen through); one written to lies outside the served
+    model's directory."""
     if not Path(raw).is_absolute():
         raise EngineError(f"{param} must be an absolute path, got {raw!r}", param=param)
     path = Path(raw).resolve()
     model = engine.options.model.resolve()
-    if path == model or model in path.parents:
+    if writing and (path == model or model in path.parents):
         raise EngineError(f"{param} points into the served model directory {model}", param=param)
     return path
 
@@ -95,7 +96,7 @@ class WeightSync:
         if not self.engine.is_lora:
             raise EngineError("this engine trains full weights; start it with a LoRA rank to export an adapter "
                               "(or use /export)", status=409, param="path")
-        path = checked_path(self.engine, raw, "path")
+        path = checked_path(self.engine, raw, "path", writing=True)
         path.mkdir(parents=True, exist_ok=True)
         with self.engine.weights_lock.reading():
             self.engine.model.save_pretrained(str(path), safe_serialization=True)

@@ -63,6 +63,8 @@ def test_update_weights_from_disk_loads_a_full_export(tiny_model_dir, server, cl
         "success": True, "message": "Succeeded to update model weights. Weight version updated to 3.",
         "num_paused_requests": 0}
     assert torch.allclose(logprobs(server), logprobs(client), atol=1e-5)
+    post(server, "/update_weights_from_disk", {"model_path": str(tiny_model_dir)})  # back to the served model
+    assert torch.equal(logprobs(server), logprobs(make_client(tiny_model_dir)))
 
 
 def test_bad_sync_requests_are_clear_errors_and_change_nothing(tiny_model_dir, server, tmp_path):
@@ -79,8 +81,8 @@ def test_bad_sync_requests_are_clear_errors_and_change_nothing(tiny_model_dir, s
     assert "shape" in server.post("/update_weights_from_disk", json={"model_path": str(wrong)}).json()["message"]
     relative = server.post("/update_weights_from_disk", json={"model_path": "models/x"}).json()
     assert "absolute" in relative["message"]
-    into_model = server.post("/v1/load_lora_adapter", json={"lora_name": "a", "lora_path": str(tiny_model_dir)})
-    assert into_model.status_code == 400 and "served model directory" in into_model.json()["error"]["message"]
+    not_adapter = server.post("/v1/load_lora_adapter", json={"lora_name": "a", "lora_path": str(tiny_model_dir)})
+    assert not_adapter.status_code == 404 and "No adapter found" in not_adapter.json()["error"]["message"]
     missing = server.post("/v1/load_lora_adapter", json={"lora_name": "a", "lora_path": str(tmp_path)})
     assert missing.status_code == 404
     (tmp_path / "adapter").mkdir()
@@ -89,6 +91,9 @@ def test_bad_sync_requests_are_clear_errors_and_change_nothing(tiny_model_dir, s
     broken = server.post("/v1/load_lora_adapter", json={"lora_name": "a", "lora_path": str(tmp_path / "adapter")})
     assert broken.status_code == 400 and "safetensors" in broken.json()["error"]["message"]
     assert server.post("/export_adapter", json={"path": str(tmp_path / "out")}).status_code == 409
+    lora = make_client(tiny_model_dir, lora_rank=2)
+    into_model = lora.post("/export_adapter", json={"path": str(tiny_model_dir / "adapter")})
+    assert into_model.status_code == 400 and "served model directory" in into_model.json()["error"]["message"]
     assert server.post("/v1/load_lora_adapter", json={"lora_name": "a"}).status_code == 400
     assert torch.equal(logprobs(server), before)
     assert engine_of(server).is_lora is False

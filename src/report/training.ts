@@ -113,7 +113,24 @@ export function renderTrainingReport(input: TrainingReportInput): string {
     lineChart("entropy", "Entropy estimate (nats/token)", metrics, ["entropy"]),
     lineChart("kl", "KL", metrics, ["approxKl", "samplerTrainerKl", "klReference"]),
     lineChart("groups", "Groups", metrics, ["zeroVarianceFraction", "truncationRate"]),
-    lineChart("time", "Seconds per step", metrics, ["samplingSeconds", "gradingSeconds", "trainingSeconds"]),
+    lineChart("time", "Seconds per step", metrics, [
+      "samplingSeconds",
+      "gradingSeconds",
+      "trainingSeconds",
+      "rolloutWaitSeconds", // the rest: rollouts on inference servers
+      "syncSeconds",
+      "wallSeconds",
+    ]),
+    ...(metrics.some((row) => typeof row.staleness === "number")
+      ? [
+          lineChart("rollout", "Rollout servers", metrics, [
+            "staleness",
+            "correctionWeightMean",
+            "samplerTrainerKl",
+          ]),
+          lineChart("rollout-speed", "Rollout tokens/s", metrics, ["rolloutTokensPerSecond"]),
+        ]
+      : []),
     { kind: "heading", text: "Config" },
     { kind: "text", text: JSON.stringify(input.config) },
   );

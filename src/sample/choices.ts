@@ -13,6 +13,8 @@ export interface WireResponse {
         | { token: string; logprob: number; top_logprobs?: { token: string; logprob: number }[] }[]
         | null;
       token_logprobs?: (number | null)[];
+      /** Legacy completions shape: the sampled tokens (`token_id:<id>` with vLLM's `return_tokens_as_token_ids`). */
+      tokens?: string[];
     } | null;
   }[];
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
@@ -20,6 +22,19 @@ export interface WireResponse {
 
 function finishReason(reason: string | null | undefined): FinishReason {
   return reason === "length" ? "length" : "stop";
+}
+
+const TOKEN_ID = /^token_id:(\d+)$/;
+
+/**
+ * Token ids of a choice when every logged token is `token_id:<id>` (vLLM's `return_tokens_as_token_ids`,
+ * vllm/entrypoints/openai/serving_completion.py, which the engine follows); undefined otherwise.
+ */
+function tokenIds(choice: NonNullable<WireResponse["choices"]>[number]): number[] | undefined {
+  const tokens = choice.logprobs?.tokens;
+  if (!Array.isArray(tokens)) return undefined;
+  const ids = tokens.map((token) => TOKEN_ID.exec(token)?.[1]);
+  return ids.every((id) => id !== undefined) ? ids.map(Number) : undefined;
 }
 
 function choiceText(choice: NonNullable<WireResponse["choices"]>[number]): string | null {
@@ -60,6 +75,7 @@ export function choicesToSamples(
     const logprobs =
       choice.logprobs?.content?.map((entry) => entry.logprob) ??
       choice.logprobs?.token_logprobs?.map((value) => value ?? 0);
+    const tokens = tokenIds(choice);
     const topLogprobs = choice.logprobs?.content?.map((entry) =>
       Object.fromEntries((entry.top_logprobs ?? []).map((top) => [top.token, top.logprob])),
     );
@@ -70,6 +86,7 @@ export function choicesToSamples(
       finishReason: finishReason(choice.finish_reason),
       usage: { promptTokens, completionTokens: Math.round(totalCompletion * share) },
       ...(logprobs ? { logprobs } : {}),
+      ...(tokens ? { tokens } : {}),
       ...(topLogprobs?.some((entry) => Object.keys(entry).length > 0) ? { topLogprobs } : {}),
     };
   });

@@ -43,10 +43,19 @@ export interface OpenAISamplerOptions {
   onRetry?: (message: string, attempt: number) => void;
 }
 
+/**
+ * A prompt already tokenized by the caller, sent as `prompt: [ids]` on /v1/completions (vLLM, SGLang
+ * and the engine accept token ids there); the trainer's rollouts use it so tokens are never re-encoded.
+ */
+export interface TokenPrompt {
+  kind: "tokens";
+  tokens: number[];
+}
+
 /** What one call asks for: `n` samples of one prompt, to be numbered from `firstIndex`. */
 export interface SamplerRequest {
   problemId: string;
-  prompt: RenderedPrompt;
+  prompt: RenderedPrompt | TokenPrompt;
   n: number;
   firstIndex: number;
 }
@@ -150,7 +159,12 @@ export class OpenAISampler implements Sampler {
     }
   }
 
-  private send(client: OpenAI, prompt: RenderedPrompt, n: number, firstIndex: number): Promise<WireResponse> {
+  private send(
+    client: OpenAI,
+    prompt: RenderedPrompt | TokenPrompt,
+    n: number,
+    firstIndex: number,
+  ): Promise<WireResponse> {
     const params = this.options.params ?? {};
     const body: Record<string, unknown> = {
       model: this.options.model,
@@ -172,7 +186,8 @@ export class OpenAISampler implements Sampler {
     }
     if (params.logprobs) Object.assign(body, { logprobs: params.topLogprobs ?? 1 });
     const create = client.completions.create as (body: unknown) => Promise<unknown>;
-    return create.call(client.completions, { ...body, prompt: prompt.prompt }) as Promise<WireResponse>;
+    const text = prompt.kind === "tokens" ? prompt.tokens : prompt.prompt;
+    return create.call(client.completions, { ...body, prompt: text }) as Promise<WireResponse>;
   }
 
   /**

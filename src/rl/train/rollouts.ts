@@ -34,7 +34,7 @@ export function responseText(codec: TextCodec, tokens: number[]): string {
  * `grade`, and scores them with `rewarder`. Deterministic for a given seed and policy.
  */
 export async function sampleGroups(options: {
-  client: EngineClient;
+  client: Pick<EngineClient, "sample">;
   codec: TextCodec;
   problems: Problem[];
   promptTokens: number[][];

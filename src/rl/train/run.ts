@@ -11,6 +11,8 @@ import type { TrainConfig } from "./config.js";
 import { evaluateHeldOut, type HeldOutResult } from "./evaluate.js";
 import { createLiveView, formatEvaluation, formatStepLine, type LiveView } from "./live-view.js";
 import { createProblemSource } from "./problems.js";
+import { rolloutProblems } from "./rollout/config.js";
+import { createRollout } from "./rollout/create.js";
 import {
   appendJsonLines,
   prepareOutputDirectory,
@@ -18,7 +20,7 @@ import {
   truncateJsonLines,
   writeFileAtomic,
 } from "./run-files.js";
-import { type StepContext, type StepResult, trainStep } from "./step.js";
+import { type StepContext, type StepResult, sampleRound, trainStep } from "./step.js";
 import type { StepMetrics } from "./types.js";
 
 export interface TrainOptions {
@@ -97,6 +99,11 @@ function crashWatch(
  */
 export async function runTraining(config: TrainConfig, options: TrainOptions = {}): Promise<TrainSummary> {
   const out = resolve(config.out);
+  const problems = rolloutProblems(config.rollout, {
+    loraRank: config.model.loraRank,
+    correction: (config as { rolloutCorrection?: unknown }).rolloutCorrection !== undefined,
+  });
+  if (problems.length > 0) throw new Error(`invalid training config: ${problems.join("; ")}`);
   prepareOutputDirectory(out);
   const files = {
     config: join(out, "config.json"),
@@ -196,6 +203,17 @@ async function trainWithEngine(
   const progress = { step: state.step, checkpoint: state.step };
   const crash = crashWatch(engine, progress, stderr);
   const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, crash]);
+  context.rollout = await guard(
+    createRollout({
+      rollout: config.rollout,
+      out: config.out,
+      trainer: client,
+      lastStep: config.steps,
+      trainerVersion: state.step,
+      plainRound: (step, round, count, sampler) => sampleRound(context, step, round, count, sampler),
+      onRetry: (message) => view.message(`rollout retry: ${message}`),
+    }),
+  );
   const evaluate = async (label: string): Promise<EvaluationRecord | undefined> => {
     if (config.evaluation.problems === 0) return undefined;
     const result = await guard(
@@ -255,6 +273,7 @@ async function trainWithEngine(
       }
       const step = progress.step + 1;
       const result = await guard(trainStep(context, step));
+      if (context.rollout) Object.assign(result.metrics, await guard(context.rollout.afterStep(step)));
       progress.step = step;
       doneInSession++;
       recordStep(files, result, config.logRollouts);
@@ -271,6 +290,7 @@ async function trainWithEngine(
       }
       if (config.checkpointEvery > 0 && step % config.checkpointEvery === 0) await checkpoint();
     }
+    await guard(context.rollout?.finish() ?? Promise.resolve());
     if (progress.checkpoint !== progress.step || progress.step === 0) await checkpoint();
     const after = stopped === "signal" ? undefined : await evaluate("after");
     writeReport(config, files);
@@ -283,6 +303,7 @@ async function trainWithEngine(
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
+    await context.rollout?.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

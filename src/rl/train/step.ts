@@ -5,6 +5,8 @@ import { computeAdvantages } from "../advantages/registry.js";
 import type { PolicyLossOptions } from "../losses/types.js";
 import { buildSequences } from "./batch.js";
 import type { TrainConfig } from "./config.js";
+import type { RolloutPipeline } from "./rollout/pipeline.js";
+import type { RolloutSampler } from "./rollout/remote-sampler.js";
 import { type GroupRewarder, sampleGroups } from "./rollouts.js";
 import type { ProblemSource, SampledGroup, StepMetrics, TextCodec } from "./types.js";
 import { updatePolicy } from "./update.js";
@@ -23,6 +25,8 @@ export interface StepContext {
   keepGroups: (rewards_G_N: number[][]) => boolean[];
   learningRateAt: (step: number) => number;
   useReference: boolean;
+  /** Rollouts on inference servers (`rollout.backend: "openai"`); absent: the engine samples. */
+  rollout?: RolloutPipeline;
 }
 
 export interface StepResult {
@@ -35,12 +39,18 @@ function mean(values: number[]): number {
   return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
-/** Samples one round of groups (round > 0: refill after dropped groups). */
-async function sampleRound(context: StepContext, step: number, round: number, count: number) {
+/** Samples one round of groups (round > 0: refill after dropped groups) with `sampler` (default: the engine). */
+export async function sampleRound(
+  context: StepContext,
+  step: number,
+  round: number,
+  count: number,
+  sampler: RolloutSampler = context.client,
+) {
   const { config } = context;
   const problems = context.source.batch(step, count, round);
   return sampleGroups({
-    client: context.client,
+    client: sampler,
     codec: context.codec,
     problems,
     promptTokens: problems.map((problem) => context.encodePrompt(problem)),
@@ -63,7 +73,9 @@ export async function trainStep(context: StepContext, step: number): Promise<Ste
   let samplingSeconds = 0;
   let gradingSeconds = 0;
   for (let round = 0; round <= config.refill && kept.length < config.promptsPerStep; round++) {
-    const result = await sampleRound(context, step, round, config.promptsPerStep - kept.length);
+    const count = config.promptsPerStep - kept.length;
+    const result = await (context.rollout?.sampleRound(step, round, count) ??
+      sampleRound(context, step, round, count));
     samplingSeconds += result.samplingSeconds;
     gradingSeconds += result.gradingSeconds;
     const keep = context.keepGroups(
