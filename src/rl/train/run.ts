@@ -101,7 +101,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions = {
   const out = resolve(config.out);
   const problems = rolloutProblems(config.rollout, {
     loraRank: config.model.loraRank,
-    correction: (config as { rolloutCorrection?: unknown }).rolloutCorrection !== undefined,
+    correction: config.rolloutCorrection !== undefined,
   });
   if (problems.length > 0) throw new Error(`invalid training config: ${problems.join("; ")}`);
   prepareOutputDirectory(out);
