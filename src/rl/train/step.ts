@@ -11,7 +11,8 @@ import { type GroupRewarder, sampleGroups } from "./rollouts.js";
 import type { ProblemSource, SampledGroup, StepMetrics, TextCodec } from "./types.js";
 import { updatePolicy } from "./update.js";
 
-const SAMPLE_STREAM = 0x5a3b;
+/** Seed stream of the step's sampling (the minimal loop draws from the same one). */
+export const SAMPLE_STREAM = 0x5a3b;
 
 /** Everything a step needs, built once per run. */
 export interface StepContext {
