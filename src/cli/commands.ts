@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerDemo } from "./demo.js";
 import { registerEngine } from "./engine.js";
 import { registerEval } from "./eval.js";
+import { registerExport } from "./export.js";
 import { registerGrade } from "./grade.js";
 import { registerModel } from "./model.js";
 import { registerScale } from "./scale.js";
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   registerDemo(program);
   registerEngine(program);
   registerEval(program);
+  registerExport(program);
   registerGrade(program);
   registerModel(program);
   registerSft(program);
