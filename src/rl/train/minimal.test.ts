@@ -24,7 +24,7 @@ function config(out: string, overrides: Partial<TrainConfigInput> = {}) {
     groupSize: 4,
     model: { path: MODEL },
     data: { task: "addition", difficulty: 2 },
-    sampling: { maxTokens: 5 },
+    sampling: { maxTokens: 5, temperature: 0.8 },
     evaluation: { problems: 20 },
     checkpointEvery: 0,
     ...overrides,

@@ -41,6 +41,8 @@ const ASSUMED: [string, (config: TrainConfig) => unknown, unknown][] = [
   ["optimizer.schedule", (config) => config.optimizer.schedule, "constant"],
   ["optimizer.warmupSteps", (config) => config.optimizer.warmupSteps, 0],
   ["model.loraRank", (config) => config.model.loraRank, 0],
+  ["maskTruncated", (config) => config.maskTruncated, false],
+  ["rolloutCorrection", (config) => config.rolloutCorrection ?? null, null],
 ];
 
 /** Throws, naming every field set to something only the full loop (`boxed train`) implements. */
@@ -141,7 +143,8 @@ export async function minimalLoop(options: {
       });
       return { tokens: full.slice(0, -1), target_tokens: full.slice(1), weights };
     });
-    if (data.length > 0) await client.forwardBackward({ data });
+    // Log-probs are of π_T (logits / T), as the sampler recorded them.
+    if (data.length > 0) await client.forwardBackward({ data, temperature: config.sampling.temperature });
 
     // 8. AdamW on the accumulated gradient, clipped to the config's norm.
     const update = await client.optimStep({
