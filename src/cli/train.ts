@@ -1,6 +1,8 @@
 import type { Command } from "commander";
+import { summaryLines } from "../rl/train/before-after.js";
 import { describeConfig } from "../rl/train/config.js";
 import { parseAssignment, resolveTrainConfig } from "../rl/train/load-config.js";
+import { runMinimalTraining } from "../rl/train/minimal-run.js";
 import { runTraining } from "../rl/train/run.js";
 
 interface TrainFlags {
@@ -19,6 +21,7 @@ interface TrainFlags {
   loss?: string;
   maxMinutes?: string;
   printConfig?: boolean;
+  minimal?: boolean;
 }
 
 /** CLI flags as dotted config overrides (numbers parsed; the schema reports bad values by field). */
@@ -62,13 +65,24 @@ export function registerTrain(program: Command): void {
     .option("--loss <name>", "policy loss")
     .option("--max-minutes <x>", "stop after this wall time")
     .option("--print-config", "print every config field with its default and exit")
+    .option(
+      "--minimal",
+      "run the one-file readable loop (src/rl/train/minimal.ts) instead of the full trainer",
+    )
     .action(async (flags: TrainFlags) => {
       if (flags.printConfig) {
         process.stdout.write(`${describeConfig().join("\n")}\n`);
         return;
       }
       const config = resolveTrainConfig({ file: flags.config, overrides: flagOverrides(flags) });
+      if (flags.minimal) {
+        const result = await runMinimalTraining(config);
+        process.stderr.write(`model: ${result.model}\n`);
+        process.stdout.write(`${JSON.stringify({ steps: result.steps.length, model: result.model })}\n`);
+        return;
+      }
       const summary = await runTraining(config, { resume: flags.resume });
+      process.stderr.write(`${summaryLines(summary).join("\n")}\n`);
       process.stdout.write(`${JSON.stringify(summary)}\n`);
       if (summary.stopped === "signal") process.exitCode = 130;
     });

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PACKAGE_ROOT } from "../../engine/python.js";
-import { formatTable } from "../../report/terminal-table.js";
+import { summaryLines } from "./before-after.js";
 import { parseTrainConfig, type TrainConfigInput } from "./config.js";
 import type { LiveView } from "./live-view.js";
 import { runTraining, type TrainSummary } from "./run.js";
@@ -60,21 +60,6 @@ export interface DemoOptions {
   view: LiveView;
 }
 
-/** The before/after table: pass@k for each k, and the change. */
-export function demoTable(summary: TrainSummary): string {
-  const before = summary.before?.passAtK ?? {};
-  const after = summary.after?.passAtK ?? {};
-  const ks = Object.keys(before).sort((a, b) => Number(a) - Number(b));
-  const rows = ks.map((k) => {
-    if (after[k] === undefined)
-      return [`pass@${k}`, before[k].toFixed(3), "—", `stopped (${summary.stopped})`];
-    const delta = after[k] - before[k];
-    const change = `${delta >= 0 ? "+" : ""}${(100 * delta).toFixed(1)} pts`;
-    return [`pass@${k}`, before[k].toFixed(3), after[k].toFixed(3), change];
-  });
-  return formatTable(["held-out", "before GRPO", "after GRPO", "change"], rows);
-}
-
 /**
  * `boxed demo`: (1) load the shipped warm-started tiny model (or build it with `boxed sft`),
  * (2) evaluate it on held-out addition problems, (3) run GRPO, (4) evaluate again, (5) print the
@@ -94,7 +79,6 @@ export async function runDemo(options: DemoOptions): Promise<TrainSummary> {
   } else options.view.message(`warm start: ${model}`);
   const config = parseTrainConfig(demoTrainConfig(join(out, "grpo"), model, options.seed, options.minutes));
   const summary = await runTraining(config, { view: options.view });
-  options.view.message(`\n${demoTable(summary)}`);
-  options.view.message(`report: ${join(out, "grpo", "report.html")}`);
+  for (const line of summaryLines(summary, "GRPO")) options.view.message(line);
   return summary;
 }

@@ -45,6 +45,10 @@ export interface TrainSummary {
   before?: EvaluationRecord;
   after?: EvaluationRecord;
   seconds: number;
+  /** The final model as a HF directory (`<out>/model`); absent when a signal stopped the run. */
+  model?: string;
+  /** `<out>/report.html`. */
+  report: string;
 }
 
 const EVAL_SEED = 0x5eed;
@@ -294,8 +298,13 @@ async function trainWithEngine(
     if (progress.checkpoint !== progress.step || progress.step === 0) await checkpoint();
     const after = stopped === "signal" ? undefined : await evaluate("after");
     writeReport(config, files);
+    // The final policy as a standard HF directory, for `boxed eval --engine-model <out>/model`.
+    const model = stopped === "signal" ? undefined : join(resolve(config.out), "model");
+    if (model !== undefined) await guard(client.export(model));
     return {
       out: config.out,
+      model,
+      report: files.report,
       steps: progress.step,
       stopped,
       before,
