@@ -43,6 +43,7 @@ const ASSUMED: [string, (config: TrainConfig) => unknown, unknown][] = [
   ["model.loraRank", (config) => config.model.loraRank, 0],
   ["maskTruncated", (config) => config.maskTruncated, false],
   ["rolloutCorrection", (config) => config.rolloutCorrection ?? null, null],
+  ["rollout.backend", (config) => config.rollout.backend, "engine"],
 ];
 
 /** Throws, naming every field set to something only the full loop (`boxed train`) implements. */
