@@ -91,9 +91,8 @@ interface RunFlags {
 }
 
 async function runOnline(flags: RunFlags): Promise<void> {
-  const { createStrategy, runStrategy, streamChatCompletion, completeChat } = await import(
-    "../scale/index.js"
-  );
+  const { createStrategy, runStrategy } = await import("../scale/index.js");
+  const { OpenAIClient, completionToStreamed } = await import("../sample/index.js");
   const strategy = createStrategy(flags.strategy);
   const number = (flag: string, text: string | undefined) => {
     if (text === undefined) return undefined;
@@ -102,27 +101,25 @@ async function runOnline(flags: RunFlags): Promise<void> {
       throw new Error(`${flag} must be a number ≥ 0, got "${text}"`);
     return value;
   };
-  const body: Record<string, unknown> = {
-    model: flags.model,
-    messages: [{ role: "user", content: flags.prompt }],
-  };
+  const apiKey = flags.apiKey ?? process.env.OPENAI_API_KEY;
+  const client = new OpenAIClient({ baseUrls: [flags.baseUrl], ...(apiKey && { apiKey }), maxRetries: 2 });
+  const messages = [{ role: "user", content: flags.prompt }];
   const maxTokens = number("--max-tokens", flags.maxTokens);
   const temperature = number("--temperature", flags.temperature);
-  if (maxTokens !== undefined) body.max_tokens = maxTokens;
-  if (temperature !== undefined) body.temperature = temperature;
   const needsLogprobs = /deepconf|logprob|group|tail|confidence/.test(strategy.name);
+  const request = {
+    model: flags.model,
+    ...(maxTokens !== undefined && { maxTokens }),
+    ...(temperature !== undefined && { temperature }),
+    ...(needsLogprobs && { topLogprobs: 5 }),
+  };
   const result = await runStrategy({
     strategy,
     parallel: number("--parallel", flags.parallel),
-    sample: (_index, signal, onToken) =>
-      (flags.stream ? streamChatCompletion : completeChat)({
-        baseUrl: flags.baseUrl,
-        apiKey: flags.apiKey ?? process.env.OPENAI_API_KEY,
-        body,
-        topLogprobs: needsLogprobs ? 5 : 0,
-        signal,
-        onToken,
-      }),
+    sample: async (_index, signal, onToken) =>
+      flags.stream
+        ? client.streamChat(messages, request, { signal, onToken })
+        : completionToStreamed(await client.chat(messages, { ...request, n: 1 }, { signal })),
   });
   const { completions, ...summary } = result;
   process.stdout.write(

@@ -8,6 +8,15 @@ interface ServeFlags {
   upstreamApiKey?: string;
   maxConcurrentPerClient: string;
   upstreamStream: boolean;
+  upstreamTimeout: string;
+  upstreamFirstByteTimeout?: string;
+}
+
+function positiveSeconds(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value <= 0)
+    throw new Error(`${flag} must be a number of seconds > 0, got "${text}"`);
+  return value * 1000;
 }
 
 function positiveInteger(flag: string, text: string, allowZero = false): number {
@@ -34,6 +43,15 @@ export function registerServe(program: Command): void {
     .option("--upstream-api-key <key>", "key sent to the upstream (also env BOXED_UPSTREAM_API_KEY)")
     .option("--max-concurrent-per-client <n>", "requests in flight per client", "256")
     .option("--no-upstream-stream", "sample the upstream without streaming (for servers that cannot stream)")
+    .option(
+      "--upstream-timeout <seconds>",
+      "limit on one whole upstream exchange (a stalled upstream gets a 504)",
+      "600",
+    )
+    .option(
+      "--upstream-first-byte-timeout <seconds>",
+      "limit until the upstream's response headers arrive (default: --upstream-timeout)",
+    )
     .action(async (flags: ServeFlags) => {
       const { createProxy, upstreamBase } = await import("../scale/serve/index.js");
       const proxy = createProxy({
@@ -42,6 +60,13 @@ export function registerServe(program: Command): void {
         upstreamApiKey: flags.upstreamApiKey ?? process.env.BOXED_UPSTREAM_API_KEY,
         upstreamStreaming: flags.upstreamStream,
         maxConcurrentPerClient: positiveInteger("--max-concurrent-per-client", flags.maxConcurrentPerClient),
+        upstreamTimeoutMs: positiveSeconds("--upstream-timeout", flags.upstreamTimeout),
+        ...(flags.upstreamFirstByteTimeout !== undefined && {
+          upstreamFirstByteTimeoutMs: positiveSeconds(
+            "--upstream-first-byte-timeout",
+            flags.upstreamFirstByteTimeout,
+          ),
+        }),
       });
       const address = await proxy.listen(positiveInteger("--port", flags.port, true), flags.host);
       process.stderr.write(

@@ -1,15 +1,7 @@
-import OpenAI from "openai";
 import type { RenderedPrompt } from "../data/prompts.js";
-import { choicesToSamples, type WireResponse } from "./choices.js";
-import {
-  type BackoffOptions,
-  backoffDelay,
-  classifyError,
-  retryAfterSeconds,
-  SampleError,
-  sleep,
-} from "./retry.js";
-import { Semaphore } from "./semaphore.js";
+import { choicesToSamples } from "./choices.js";
+import { type GenerationRequest, OpenAIClient } from "./client.js";
+import { type BackoffOptions, SampleError } from "./retry.js";
 import type { Sample } from "./types.js";
 
 /** Sampling parameters sent with every request (OpenAI names in camelCase). */
@@ -22,6 +14,8 @@ export interface SamplerParams {
   stop?: string[];
   logprobs?: boolean;
   topLogprobs?: number;
+  /** Ask for each choice's token ids (vLLM ≥ 0.10.2 and the boxed engine): exact per-sample token counts. */
+  returnTokenIds?: boolean;
   /** Server-specific fields passed through unchanged (vLLM's top_k, min_p, …). */
   extraBody?: Record<string, unknown>;
 }
@@ -66,37 +60,33 @@ export interface Sampler {
 }
 
 /**
- * Sampler for OpenAI-compatible servers (vLLM, SGLang, the boxed engine) through the official SDK:
- * round-robin over base URLs, bounded concurrency, retries with jittered exponential backoff, a
- * per-request timeout, `n` per request with a fallback to parallel single requests when the
- * server rejects `n` or returns fewer choices.
+ * Sampler for OpenAI-compatible servers over the shared OpenAIClient (round-robin, concurrency,
+ * retries, timeouts): `n` per request with a fallback to parallel single requests when the server
+ * rejects `n` or returns fewer choices.
  */
 export class OpenAISampler implements Sampler {
-  private readonly clients: OpenAI[];
-  private readonly semaphore: Semaphore;
-  private nextClient = 0;
+  readonly client: OpenAIClient;
   /** Becomes false the first time a server rejects n > 1. */
   private acceptsN = true;
 
   constructor(readonly options: OpenAISamplerOptions) {
     if (options.baseUrls.length === 0)
       throw new Error("OpenAISampler: baseUrls must name at least one server");
-    this.clients = options.baseUrls.map(
-      (baseURL) =>
-        new OpenAI({
-          baseURL,
-          apiKey: options.apiKey ?? "EMPTY",
-          maxRetries: 0,
-          timeout: options.requestTimeoutMs ?? 600_000,
-        }),
-    );
-    this.semaphore = new Semaphore(options.concurrency ?? 32);
+    this.client = new OpenAIClient({
+      baseUrls: options.baseUrls,
+      ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
+      concurrency: options.concurrency ?? 32,
+      maxRetries: options.maxRetries ?? 6,
+      timeoutMs: options.requestTimeoutMs ?? 600_000,
+      ...(options.backoff && { backoff: options.backoff }),
+      ...(options.onRetry && { onRetry: options.onRetry }),
+    });
   }
 
   async sample(request: SamplerRequest, onSample?: (sample: Sample) => void): Promise<Sample[]> {
     if (request.n > 1 && this.acceptsN) {
       try {
-        const samples = await this.withRetries(request, request.n, request.firstIndex);
+        const samples = await this.request(request, request.n, request.firstIndex);
         for (const sample of samples) onSample?.(sample);
         if (samples.length === request.n) return samples;
         // Fewer choices than asked for: fetch the rest one by one.
@@ -125,9 +115,9 @@ export class OpenAISampler implements Sampler {
   ) {
     const results = await Promise.allSettled(
       Array.from({ length: count }, async (_, offset) => {
-        const [sample] = await this.withRetries(request, 1, firstIndex + offset);
-        onSample?.(sample);
-        return sample;
+        const [sample] = await this.request(request, 1, firstIndex + offset);
+        onSample?.(sample as Sample);
+        return sample as Sample;
       }),
     );
     const failed = results.find((result) => result.status === "rejected");
@@ -135,86 +125,48 @@ export class OpenAISampler implements Sampler {
     return results.map((result) => (result as PromiseFulfilledResult<Sample>).value);
   }
 
-  private async withRetries(request: SamplerRequest, n: number, firstIndex: number): Promise<Sample[]> {
-    const maxRetries = this.options.maxRetries ?? 6;
-    for (let attempt = 0; ; attempt++) {
-      const client = this.clients[this.nextClient++ % this.clients.length];
-      try {
-        const response = await this.semaphore.run(() => this.send(client, request.prompt, n, firstIndex));
-        return choicesToSamples(response, request.problemId, firstIndex, n);
-      } catch (error) {
-        const verdict = classifyError(error);
-        const where = `${client.baseURL} (problem ${request.problemId}, samples ${firstIndex}–${firstIndex + n - 1})`;
-        if (!verdict.retry || attempt >= maxRetries) {
-          const tries = attempt + 1;
-          throw new SampleError(
-            `${where}: ${verdict.message}${verdict.retry ? ` after ${tries} attempts` : ""}`,
-            verdict.fatal,
-            verdict.status,
-          );
-        }
-        this.options.onRetry?.(`${where}: ${verdict.message}`, attempt + 1);
-        await sleep(backoffDelay(attempt, this.options.backoff, retryAfterSeconds(error)));
-      }
-    }
-  }
-
-  private send(
-    client: OpenAI,
-    prompt: RenderedPrompt | TokenPrompt,
-    n: number,
-    firstIndex: number,
-  ): Promise<WireResponse> {
+  private async request(request: SamplerRequest, n: number, firstIndex: number): Promise<Sample[]> {
     const params = this.options.params ?? {};
-    const body: Record<string, unknown> = {
+    const generation: GenerationRequest = {
       model: this.options.model,
       n,
       ...(params.temperature !== undefined && { temperature: params.temperature }),
-      ...(params.topP !== undefined && { top_p: params.topP }),
-      ...(params.maxTokens !== undefined && { max_tokens: params.maxTokens }),
+      ...(params.topP !== undefined && { topP: params.topP }),
+      ...(params.maxTokens !== undefined && { maxTokens: params.maxTokens }),
       ...(params.seed !== undefined && { seed: params.seed + firstIndex }),
       ...(params.stop !== undefined && { stop: params.stop }),
-      ...params.extraBody,
+      ...(params.logprobs && { topLogprobs: params.topLogprobs ?? (request.prompt.kind === "chat" ? 0 : 1) }),
+      ...(params.returnTokenIds && { returnTokenIds: true }),
+      ...(params.extraBody && { extraBody: params.extraBody }),
     };
-    if (prompt.kind === "chat") {
-      if (params.logprobs) Object.assign(body, { logprobs: true, top_logprobs: params.topLogprobs ?? 0 });
-      const create = client.chat.completions.create as (body: unknown) => Promise<unknown>;
-      return create.call(client.chat.completions, {
-        ...body,
-        messages: prompt.messages,
-      }) as Promise<WireResponse>;
-    }
-    if (params.logprobs) Object.assign(body, { logprobs: params.topLogprobs ?? 1 });
-    const create = client.completions.create as (body: unknown) => Promise<unknown>;
-    const text = prompt.kind === "tokens" ? prompt.tokens : prompt.prompt;
-    return create.call(client.completions, { ...body, prompt: text }) as Promise<WireResponse>;
+    const call = { label: `problem ${request.problemId}, samples ${firstIndex}–${firstIndex + n - 1}` };
+    const prompt = request.prompt;
+    const completion =
+      prompt.kind === "chat"
+        ? await this.client.chat(prompt.messages, generation, call)
+        : await this.client.complete(prompt.kind === "tokens" ? prompt.tokens : prompt.prompt, generation, call);
+    return choicesToSamples(completion, request.problemId, firstIndex, n);
   }
 
   /**
-   * Checks every server before a run (GET /models, 10 s): unreachable servers and rejected keys fail
-   * fast with a clear message instead of retrying for minutes. Returns the model ids each serves.
+   * Checks every server before a run (GET /models, 10 s): unreachable servers, rejected keys and
+   * wrong URLs (404: usually a missing `/v1`) fail fast with a clear message instead of a run of errors.
+   * Returns the model ids each serves.
    */
   async preflight(timeoutMs = 10_000): Promise<string[][]> {
-    return Promise.all(
-      this.clients.map(async (client) => {
-        try {
-          const page = await client.models.list({ timeout: timeoutMs, maxRetries: 0 });
-          return page.data.map((model) => model.id);
-        } catch (error) {
-          const verdict = classifyError(error);
-          if (verdict.status === 401 || verdict.status === 403) {
-            throw new Error(
-              `server ${client.baseURL} rejected the API key (${verdict.message}); pass the right one with --api-key or OPENAI_API_KEY`,
-            );
-          }
-          if (verdict.status === undefined) {
-            throw new Error(
-              `cannot reach server ${client.baseURL}: ${verdict.message}; is it running, and is --base-url right (it usually ends in /v1)?`,
-            );
-          }
-          return []; // some servers do not implement /models; sampling will tell
-        }
-      }),
-    );
+    try {
+      return await this.client.models(timeoutMs);
+    } catch (error) {
+      if (!(error instanceof SampleError)) throw error;
+      if (error.status === 401 || error.status === 403)
+        throw new Error(
+          `${error.message}: the server rejected the API key; pass the right one with --api-key or OPENAI_API_KEY`,
+        );
+      if (error.status === undefined)
+        throw new Error(
+          `cannot reach ${error.message}; is it running, and is --base-url right (it usually ends in /v1)?`,
+        );
+      throw new Error(error.message);
+    }
   }
 }

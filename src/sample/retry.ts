@@ -1,15 +1,38 @@
-import { APIConnectionError, APIError } from "openai";
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 
-/** A request that failed for good; `fatal` errors (bad key, unknown model) stop the whole run. */
+/**
+ * A request that failed for good; `fatal` errors (bad key, unknown model, wrong URL) stop the whole
+ * run. `kind` tells a timeout (a proxy answers 504) and a caller's cancellation from other failures.
+ */
 export class SampleError extends Error {
   constructor(
     message: string,
     readonly fatal: boolean,
     readonly status?: number,
+    readonly kind?: "timeout" | "aborted",
   ) {
     super(message);
     this.name = "SampleError";
   }
+}
+
+/** Rejects keys of an options object that `known` does not list, naming them and the known ones. */
+export function checkOptionKeys(
+  what: string,
+  options: Record<string, unknown>,
+  known: readonly string[],
+): void {
+  const unknown = Object.keys(options).filter((key) => !known.includes(key));
+  if (unknown.length > 0)
+    throw new Error(
+      `${what}: unknown option${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} (known: ${known.join(", ")})`,
+    );
+}
+
+/** The hint for a 404: OpenAI-compatible servers serve under `/v1`. */
+export function notFoundHint(baseUrl: string | undefined): string {
+  if (baseUrl === undefined || /\/v1\/?$/.test(new URL(baseUrl).pathname)) return "";
+  return `; OpenAI-compatible servers serve under /v1: is --base-url missing it (e.g. ${baseUrl.replace(/\/+$/, "")}/v1)?`;
 }
 
 export interface BackoffOptions {
@@ -38,13 +61,21 @@ export function backoffDelay(
   return (options.random ?? Math.random)() * cap;
 }
 
-/** What to do with a failed request: retry (429, 5xx, 408, timeouts, disconnects, unreadable bodies) or give up. */
-export function classifyError(error: unknown): {
-  retry: boolean;
-  fatal: boolean;
-  status?: number;
-  message: string;
-} {
+/**
+ * What to do with a failed request: retry (429, 5xx, 408, timeouts, disconnects, unreadable bodies)
+ * or give up. `baseUrl` (the server asked) lets a 404 say that the URL may lack `/v1`.
+ */
+export function classifyError(
+  error: unknown,
+  baseUrl?: string,
+): { retry: boolean; fatal: boolean; timeout?: boolean; status?: number; message: string } {
+  if (error instanceof APIConnectionTimeoutError)
+    return {
+      retry: true,
+      fatal: false,
+      timeout: true,
+      message: "timed out: no response headers in time (first-byte timeout)",
+    };
   if (error instanceof APIConnectionError) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return { retry: true, fatal: false, message: `${error.message}${cause?.code ? ` (${cause.code})` : ""}` };
@@ -53,7 +84,8 @@ export function classifyError(error: unknown): {
     const status = error.status;
     const retry = status === 408 || status === 409 || status === 429 || status >= 500;
     const fatal = status === 401 || status === 403 || status === 404;
-    return { retry, fatal, status, message: `HTTP ${status}: ${error.message}` };
+    const hint = status === 404 ? notFoundHint(baseUrl) : "";
+    return { retry, fatal, status, message: `HTTP ${status}: ${error.message}${hint}` };
   }
   if (error instanceof SyntaxError)
     return { retry: true, fatal: false, message: `malformed JSON from the server (${error.message})` };

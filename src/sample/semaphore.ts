@@ -4,7 +4,7 @@ export class Semaphore {
   private readonly waiting: (() => void)[] = [];
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1)
+    if (!(Number.isInteger(limit) || limit === Number.POSITIVE_INFINITY) || limit < 1)
       throw new Error(`Semaphore: limit must be a positive integer, got ${limit}`);
   }
 

@@ -4,6 +4,8 @@ export type FinishReason = "stop" | "length" | "error" | "cancelled";
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
+  /** True when completionTokens is an estimate (n > 1 usage shared out by text length, or counted from chunks). */
+  estimated?: boolean;
 }
 
 /** One generated response to one problem. `index` is the sample's position among the problem's n samples. */

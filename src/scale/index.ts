@@ -1,5 +1,4 @@
 /** Test-time scaling: strategies (pure), the offline analyzer, the online runner and the proxy. */
-export * from "../sample/stream.js";
 export * from "./analyze/index.js";
 export * from "./online/index.js";
 export * from "./serve/index.js";

@@ -1,7 +1,7 @@
 /**
  * Cancelled requests stop consuming the engine's time. A strategy that stops at its first finished sample
  * (`early@8,share=0.5,min=1`, every answer made equal) streams 8 samples from the real engine (tiny preset)
- * through `streamChatCompletion`; when it stops, the other 7 streams are aborted. The engine's
+ * through `OpenAIClient.streamChat`; when it stops, the other 7 streams are aborted. The engine's
  * `/info` counter `generated_tokens` (tokens sampled since start) must then stop growing, and the tokens
  * it spent beyond the finished samples must be a small part of what the same 7 requests cost when they
  * run to the end (measured first, with the same seeds, by `maj@8`, which never stops early).
@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEngine, startEngine } from "../../engine/process.js";
 import { tinyModel } from "../../engine/test-helpers/tiny-model.js";
-import { type StreamedCompletion, streamChatCompletion } from "../../sample/stream.js";
+import type { StreamedCompletion } from "../../sample/chat-stream.js";
+import { OpenAIClient } from "../../sample/client.js";
 import { createStrategy } from "../strategies/registry.js";
 import { runStrategy } from "./run.js";
 
@@ -53,18 +54,14 @@ describe("cancellation against the streaming engine (tiny preset)", () => {
       parallel: SAMPLES,
       extract: () => "4",
       sample: async (index, signal, onToken) => {
-        const completion = await streamChatCompletion({
-          baseUrl: `${engine.url}/v1`,
-          body: {
-            model: "tiny",
-            messages: [{ role: "user", content: "What is 2+3?" }],
-            max_tokens: MAX_TOKENS,
-            temperature: 1,
-            seed: index,
-          },
-          signal,
-          onToken,
-        });
+        const completion = await new OpenAIClient({
+          baseUrls: [`${engine.url}/v1`],
+          maxRetries: 0,
+        }).streamChat(
+          [{ role: "user", content: "What is 2+3?" }],
+          { model: "tiny", maxTokens: MAX_TOKENS, temperature: 1, seed: index },
+          { signal, onToken },
+        );
         completions.set(index, completion);
         return completion;
       },

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { streamChatCompletion } from "../../sample/stream.js";
+import { OpenAIClient } from "../../sample/client.js";
 import { type FakeUpstream, startFakeUpstream } from "../serve/test-helpers/fake-upstream.js";
 import { createStrategy } from "../strategies/registry.js";
 import { type LiveSampler, runStrategy } from "./run.js";
@@ -13,13 +13,11 @@ afterEach(async () => {
 const sampler =
   (url: string, topLogprobs = 0): LiveSampler =>
   (_index, signal, onToken) =>
-    streamChatCompletion({
-      baseUrl: url,
-      body: { model: "fake", messages: [] },
-      topLogprobs,
-      signal,
-      onToken,
-    });
+    new OpenAIClient({ baseUrls: [url], maxRetries: 0 }).streamChat(
+      [],
+      { model: "fake", ...(topLogprobs > 0 && { topLogprobs }) },
+      { signal, onToken },
+    );
 
 describe("runStrategy", () => {
   it("DeepConf online aborts traces whose group confidence falls below the warm-up threshold", async () => {

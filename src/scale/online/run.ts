@@ -8,13 +8,11 @@
  * group confidence (full window) falls below s is aborted and does not vote.
  */
 import { clusterAnswers, type Equivalence } from "../../eval/metrics/cluster.js";
-import type { StreamedCompletion } from "../../sample/stream.js";
+import type { StreamedCompletion, TokenHook } from "../../sample/chat-stream.js";
 import type { Usage } from "../../sample/types.js";
 import { areEquivalent, extractAnswer } from "../../verify/index.js";
 import { confidenceThreshold, RunningGroupConfidence, traceConfidence } from "../strategies/confidence.js";
 import type { Strategy, Trace } from "../strategies/types.js";
-
-export type TokenHook = (text: string, topLogprobs: number[] | undefined) => boolean | undefined;
 
 /** Starts sample number `index`; must stop when `signal` aborts and call `onToken` per streamed token. */
 export type LiveSampler = (

@@ -2,7 +2,7 @@
  * Raw text continuation (`/v1/completions`), which thinking-budget control and sub-thought
  * aggregation need: they append to a partial trace and let the model continue from there.
  */
-import { UpstreamError } from "../../sample/stream.js";
+import type { OpenAIClient } from "../../sample/client.js";
 import type { FinishReason, Usage } from "../../sample/types.js";
 
 export interface TextCompletion {
@@ -24,68 +24,30 @@ export interface TextRequest {
 export type TextCompleter = (request: TextRequest) => Promise<TextCompletion>;
 
 export interface OpenAiTextOptions {
-  baseUrl: string;
   model: string;
-  apiKey?: string;
-  /** Extra body fields (temperature, seed, …). */
+  /** Sampling fields sent with every request (temperature, seed, …), OpenAI names. */
   body?: Record<string, unknown>;
 }
 
-/** A TextCompleter over an OpenAI-compatible `/v1/completions`. */
-export function openAiTextCompleter(options: OpenAiTextOptions): TextCompleter {
+/** A TextCompleter over the shared client's `/completions`. */
+export function openAiTextCompleter(client: OpenAIClient, options: OpenAiTextOptions): TextCompleter {
   return async (request) => {
-    const body = {
-      ...options.body,
-      model: options.model,
-      prompt: request.prompt,
-      max_tokens: request.maxTokens,
-      ...(request.stop?.length ? { stop: request.stop } : {}),
-      ...(request.logitBias ? { logit_bias: request.logitBias } : {}),
-    };
-    const response = await fetch(`${options.baseUrl.replace(/\/$/, "")}/completions`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+    const completion = await client.complete(
+      request.prompt,
+      {
+        model: options.model,
+        maxTokens: request.maxTokens,
+        ...(request.stop?.length ? { stop: request.stop } : {}),
+        ...(request.logitBias ? { logitBias: request.logitBias } : {}),
+        ...(options.body && { extraBody: options.body }),
       },
-      body: JSON.stringify(body),
-      signal: request.signal,
-    }).catch((error: unknown) => {
-      throw new UpstreamError(
-        `upstream unreachable: ${error instanceof Error ? error.message : String(error)}`,
-        null,
-      );
-    });
-    const text = await response.text();
-    if (!response.ok)
-      throw new UpstreamError(
-        `upstream answered HTTP ${response.status}: ${text.slice(0, 500)}`,
-        response.status,
-        text,
-      );
-    let parsed: {
-      choices?: { text?: string; finish_reason?: string }[];
-      usage?: { prompt_tokens?: number; completion_tokens?: number };
-    };
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new UpstreamError(
-        `upstream answered with a body that is not JSON: ${text.slice(0, 200)}`,
-        response.status,
-        text,
-      );
-    }
-    const choice = parsed.choices?.[0];
-    if (!choice)
-      throw new UpstreamError(`upstream answer has no choices: ${text.slice(0, 200)}`, response.status, text);
+      { ...(request.signal && { signal: request.signal }) },
+    );
+    const choice = completion.choices[0];
     return {
-      text: choice.text ?? "",
-      finishReason: choice.finish_reason === "length" ? "length" : "stop",
-      usage: {
-        promptTokens: parsed.usage?.prompt_tokens ?? 0,
-        completionTokens: parsed.usage?.completion_tokens ?? 0,
-      },
+      text: choice?.text ?? "",
+      finishReason: choice?.finishReason ?? "stop",
+      usage: completion.usage,
     };
   };
 }

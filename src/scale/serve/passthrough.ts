@@ -1,6 +1,9 @@
 /**
- * Plain forwarding to the upstream over a keep-alive agent. Streaming responses are piped through as
- * they arrive; a non-streaming 2xx body is checked to be JSON (a garbage answer becomes a 502 error).
+ * Plain forwarding to the upstream over a keep-alive agent (raw bytes: a proxy relays what it gets,
+ * so this is the one place that does not parse through the shared client). Streaming responses are
+ * piped through as they arrive; a non-streaming 2xx body is checked to be JSON (a garbage answer
+ * becomes a 502). Two limits end a stalled upstream with a 504: one until the response headers
+ * (connect + first byte), one on the whole exchange. A client that goes away cancels the upstream request.
  */
 import {
   Agent as HttpAgent,
@@ -13,13 +16,21 @@ import { ProxyError, sendError, upstreamFailure } from "./errors.js";
 
 const HOP_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host"]);
 
+export interface UpstreamTimeouts {
+  /** The whole exchange, ms. */
+  wholeMs: number;
+  /** Until the response headers arrive, ms. */
+  firstByteMs: number;
+}
+
 export class Upstream {
   private readonly agent: HttpAgent;
   private readonly secure: boolean;
   readonly base: URL;
   constructor(
     baseUrl: string,
-    readonly apiKey?: string,
+    readonly apiKey: string | undefined,
+    private readonly timeouts: UpstreamTimeouts,
   ) {
     this.base = new URL(baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`);
     this.secure = this.base.protocol === "https:";
@@ -48,18 +59,40 @@ export class Upstream {
       const headers: Record<string, string | number> = { "content-type": "application/json" };
       if (body) headers["content-length"] = body.length;
       if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
+      const abort = new AbortController();
+      const cancel = () => abort.abort();
+      onClose.addEventListener("abort", cancel, { once: true });
+      let timedOut: string | null = null;
+      const expire = (what: string, ms: number) =>
+        setTimeout(() => {
+          timedOut = `upstream timed out: ${what} within ${ms / 1000} s (--upstream-timeout / --upstream-first-byte-timeout)`;
+          abort.abort();
+        }, ms);
+      const whole = expire("no complete answer", this.timeouts.wholeMs);
+      const firstByte = expire("no response headers", this.timeouts.firstByteMs);
+      const finish = () => {
+        clearTimeout(whole);
+        clearTimeout(firstByte);
+        onClose.removeEventListener("abort", cancel);
+        resolve();
+      };
       const send = this.secure ? httpsRequest : httpRequest;
       const upstream = send(
         this.url(path),
-        { method, headers, agent: this.agent, signal: onClose },
+        { method, headers, agent: this.agent, signal: abort.signal },
         (answer) => {
-          relay(answer, clientResponse).then(resolve, resolve);
+          clearTimeout(firstByte);
+          answer.on("error", () => {
+            if (timedOut) endWithTimeout(clientResponse, timedOut);
+          });
+          relay(answer, clientResponse).then(finish, finish);
         },
       );
       upstream.on("error", (error) => {
-        if (!onClose.aborted)
+        if (timedOut) endWithTimeout(clientResponse, timedOut);
+        else if (!onClose.aborted)
           sendError(clientResponse, upstreamFailure(`upstream unreachable: ${error.message}`));
-        resolve();
+        finish();
       });
       upstream.end(body ?? undefined);
     });
@@ -67,6 +100,12 @@ export class Upstream {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** A 504 when nothing was sent yet; else the relayed response is cut (the client sees a truncated body). */
+function endWithTimeout(response: ServerResponse, message: string): void {
+  if (response.headersSent) response.destroy();
+  else sendError(response, new ProxyError(504, message, "upstream_error", "upstream_timeout"));
 }
 
 function responseHeaders(answer: IncomingMessage): Record<string, string | string[]> {

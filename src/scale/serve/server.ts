@@ -7,7 +7,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { completeChat, streamChatCompletion, UpstreamError } from "../../sample/stream.js";
+import { completionToStreamed } from "../../sample/chat-stream.js";
+import { type ClientMessage, type GenerationRequest, OpenAIClient } from "../../sample/client.js";
+import { SampleError } from "../../sample/retry.js";
 import { type DeepConfOnlineOptions, runStrategy } from "../online/run.js";
 import { verifierScorer } from "../online/verifier-scorer.js";
 import { ClientLimiter } from "./client-limiter.js";
@@ -29,6 +31,10 @@ export interface ProxyOptions {
   upstreamStreaming?: boolean;
   /** Largest request body accepted, bytes. Default 16 MiB. */
   maxBodyBytes?: number;
+  /** Limit on one whole upstream exchange (every streamed chunk included), ms. Default 600,000. */
+  upstreamTimeoutMs?: number;
+  /** Limit until the upstream's response headers arrive (connect + first byte), ms. Default: the whole limit. */
+  upstreamFirstByteTimeoutMs?: number;
 }
 
 export interface BoxedProxy {
@@ -58,7 +64,20 @@ function parseJsonBody(body: Buffer): Record<string, unknown> {
 }
 
 export function createProxy(options: ProxyOptions): BoxedProxy {
-  const upstream = new Upstream(upstreamBase(options.upstream), options.upstreamApiKey);
+  const timeouts = {
+    wholeMs: options.upstreamTimeoutMs ?? 600_000,
+    firstByteMs: options.upstreamFirstByteTimeoutMs ?? options.upstreamTimeoutMs ?? 600_000,
+  };
+  const upstream = new Upstream(upstreamBase(options.upstream), options.upstreamApiKey, timeouts);
+  // Strategy samples go through the shared client; the client of the proxy decides about retries.
+  const client = new OpenAIClient({
+    baseUrls: [upstream.base.toString()],
+    ...(options.upstreamApiKey !== undefined && { apiKey: options.upstreamApiKey }),
+    concurrency: Number.POSITIVE_INFINITY,
+    maxRetries: 0,
+    timeoutMs: timeouts.wholeMs,
+    firstByteTimeoutMs: timeouts.firstByteMs,
+  });
   const limiter = new ClientLimiter(options.maxConcurrentPerClient ?? 256);
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
 
@@ -95,18 +114,33 @@ export function createProxy(options: ProxyOptions): BoxedProxy {
   ) => {
     const strategy = route.strategy;
     if (!strategy) return;
-    const { boxed: extra, n: _n, stream, stream_options: streamOptions, ...rest } = body;
+    const {
+      boxed: extra,
+      n: _n,
+      stream,
+      stream_options: streamOptions,
+      model: _model,
+      messages,
+      logprobs: _logprobs,
+      top_logprobs: _top,
+      seed,
+      ...rest
+    } = body;
     const fields = (extra ?? {}) as { deepconf?: DeepConfOnlineOptions; verifier?: { model?: string } };
     const wantsConfidence =
       /deepconf|logprob|group|tail|confidence/.test(strategy.name) || fields.deepconf !== undefined;
     const topLogprobs = typeof body.top_logprobs === "number" ? body.top_logprobs : wantsConfidence ? 5 : 0;
-    const seed = typeof body.seed === "number" ? body.seed : null;
+    const generation = (index: number): GenerationRequest => ({
+      model: route.upstreamModel,
+      ...(typeof seed === "number" && { seed: seed + index }),
+      ...(topLogprobs > 0 && { topLogprobs }),
+      extraBody: rest,
+    });
+    const chat = messages as ClientMessage[];
     const result = await runStrategy({
       strategy,
       score: fields.verifier
-        ? verifierScorer({
-            baseUrl: upstream.base.toString(),
-            apiKey: upstream.apiKey,
+        ? verifierScorer(client, {
             model: fields.verifier.model ?? route.upstreamModel,
             question: lastUserMessage(body),
             signal: closed,
@@ -115,15 +149,10 @@ export function createProxy(options: ProxyOptions): BoxedProxy {
       parallel: route.parallel,
       deepConf: fields.deepconf,
       signal: closed,
-      sample: (index, signal, onToken) =>
-        (options.upstreamStreaming === false ? completeChat : streamChatCompletion)({
-          baseUrl: upstream.base.toString(),
-          apiKey: upstream.apiKey,
-          body: { ...rest, model: route.upstreamModel, ...(seed === null ? {} : { seed: seed + index }) },
-          topLogprobs,
-          signal,
-          onToken,
-        }),
+      sample: async (index, signal, onToken) =>
+        options.upstreamStreaming === false
+          ? completionToStreamed(await client.chat(chat, { ...generation(index), n: 1 }, { signal }))
+          : client.streamChat(chat, generation(index), { signal, onToken }),
     });
     if (closed.aborted) return;
     const completion = chatCompletion(String(body.model), strategy.name, result);
@@ -208,11 +237,21 @@ function lastUserMessage(body: Record<string, unknown>): string {
 
 function asProxyError(error: unknown): ProxyError {
   if (error instanceof ProxyError) return error;
-  if (error instanceof UpstreamError) {
-    const status = error.status !== null && error.status >= 400 && error.status < 500 ? error.status : 502;
-    return status === 502
-      ? upstreamFailure(error.message)
-      : new ProxyError(status, error.message, "invalid_request_error", "upstream_rejected");
+  if (error instanceof SampleError) {
+    if (error.kind === "timeout")
+      return new ProxyError(
+        504,
+        `upstream timed out: ${error.message}`,
+        "upstream_error",
+        "upstream_timeout",
+      );
+    const status =
+      error.status !== undefined && error.status >= 400 && error.status < 500 ? error.status : 502;
+    if (status !== 502)
+      return new ProxyError(status, error.message, "invalid_request_error", "upstream_rejected");
+    return upstreamFailure(
+      error.status === undefined ? `upstream unreachable or broken: ${error.message}` : error.message,
+    );
   }
   return new ProxyError(
     500,
