@@ -8,10 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeAdvantages, policyLoss } from "../rl/index.js";
+import { buildSequences, responsePart, sequenceWeights } from "../rl/train/batch.js";
+import type { SampledGroup } from "../rl/train/types.js";
 import { loadTokenizer, type Tokenizer } from "../tokenize/index.js";
-import { responseValues, sequenceDatum, weightedSequenceDatum } from "./datum.js";
 import { EngineError } from "./errors.js";
-import { coefficientsToWeights, type RunningEngine, startEngine } from "./process.js";
+import { type RunningEngine, startEngine } from "./process.js";
 import type { SampledSequence } from "./schemas.js";
 import { tinyModel } from "./test-helpers/tiny-model.js";
 
@@ -24,6 +25,23 @@ function maxAbsDifference(left: number[][], right: number[][]): number {
     });
   });
   return largest;
+}
+
+/** The engine's samples as the trainer's groups (batch.ts builds the data and weights from them). */
+function asGroups(prompts: number[][], samples: SampledSequence[][]): SampledGroup[] {
+  return samples.map((group, index) => ({
+    problem: { id: String(index), benchmark: "test", question: "", answer: "" },
+    promptTokens: prompts[index] as number[],
+    samples: group.map((sample) => ({
+      tokens: sample.tokens,
+      logprobs: sample.logprobs,
+      stopReason: sample.stop_reason === "length" ? "length" : "stop",
+      text: "",
+      correct: false,
+      rewardTerms: {},
+      reward: 0,
+    })),
+  }));
 }
 
 /** Reward for the test: the share of even token ids in the response (varies within a group). */
@@ -78,13 +96,15 @@ describe("engine end to end (tiny preset)", () => {
       expect(sample.tokens.length).toBeLessThanOrEqual(12);
       if (sample.stop_reason === "stop") expect(tokenizer.eosTokenIds).toContain(sample.tokens.at(-1));
     }
+    const training = buildSequences(
+      asGroups(prompts, first.samples),
+      first.samples.map((group) => group.map(() => 0)),
+    );
     const scored = await engine.client.logprobs({
-      data: sequences.map(({ prompt, sample }) => sequenceDatum(prompt, sample.tokens)),
+      data: training.map((sequence) => sequence.datum),
       temperature: sampling_params.temperature, // the sampler records log softmax(logits / T)
     });
-    const responseLogprobs = scored.logprobs.map((row, index) =>
-      responseValues(row, sequences[index].prompt.length),
-    );
+    const responseLogprobs = scored.logprobs.map((row, index) => responsePart(training[index], row));
     expect(
       maxAbsDifference(
         responseLogprobs,
@@ -106,7 +126,11 @@ describe("engine end to end (tiny preset)", () => {
     ).flat();
     const width = Math.max(...sequences.map(({ sample }) => sample.tokens.length));
     const pad = (row: number[], value: number) => [...row, ...Array(width - row.length).fill(value)];
-    const data = sequences.map(({ prompt, sample }) => sequenceDatum(prompt, sample.tokens));
+    const training = buildSequences(
+      asGroups(prompts, groups),
+      groups.map((group) => group.map(() => 0)),
+    );
+    const data = training.map((sequence) => sequence.datum);
     const batch = (logprobs_S_T: number[][]) => ({
       logprobs: logprobs_S_T.map((row) => pad(row, 0)),
       oldLogprobs: sequences.map(({ sample }) => pad(sample.logprobs, 0)),
@@ -116,14 +140,19 @@ describe("engine end to end (tiny preset)", () => {
       mask: sequences.map(({ sample }) => pad(Array(sample.tokens.length).fill(1), 0)),
     });
     const responseOf = (logprobs_S_T: number[][]) =>
-      logprobs_S_T.map((row, index) => responseValues(row, sequences[index].prompt.length));
+      logprobs_S_T.map((row, index) => responsePart(training[index], row));
 
     // Split form: forward keeps the graph, TS computes the coefficients from its log-probs, backward applies them.
     const forward = await engine.client.forward({ data });
     const before = policyLoss(batch(responseOf(forward.logprobs)), { loss: "ppo" });
-    const weighted = coefficientsToWeights(before.coefficients).map((row, index) =>
-      weightedSequenceDatum(sequences[index].prompt, sequences[index].sample.tokens, row),
-    );
+    const weighted = training.map((sequence, index) => ({
+      ...sequence.datum,
+      // Padded rows: the coefficients past the response are 0 (mask), so only the response's are sent.
+      weights: sequenceWeights(
+        sequence,
+        (before.coefficients[index] as number[]).slice(0, sequence.samplerLogprobs.length),
+      ),
+    }));
     const weights = weighted.map((datum) => datum.weights);
     const split = await engine.client.backward({ handle: forward.handle, weights });
     await engine.client.zeroGrad();

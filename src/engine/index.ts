@@ -1,10 +1,8 @@
 /** Engine client: protocol schemas, the HTTP client, starting the Python engine, model init. */
 export { EngineClient, type EngineClientOptions } from "./client.js";
-export { responseValues, sequenceDatum, weightedSequenceDatum } from "./datum.js";
 export { EngineError } from "./errors.js";
 export { type InitModelOptions, initModel, type PythonRun, runPython } from "./init-model.js";
 export {
-  coefficientsToWeights,
   engineArguments,
   type LoraOptions,
   type RunningEngine,

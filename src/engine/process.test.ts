@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { coefficientsToWeights, engineArguments, startEngine } from "./process.js";
+import { engineArguments, startEngine } from "./process.js";
 import { FakePythons, isAlive } from "./test-helpers/fake-python.js";
 
 const fakes = new FakePythons();
@@ -87,18 +87,6 @@ describe("engineArguments", () => {
         "--device cpu --threads 1 --token-budget 4096 " +
         "--reference copy --token t --lora-rank 8 --lora-alpha 16 --lora-targets q_proj,v_proj",
     );
-  });
-});
-
-describe("coefficientsToWeights", () => {
-  it("negates coefficients (weights = −∂loss/∂logp) without producing −0", () => {
-    const weights = coefficientsToWeights([[0.5, -2, 0], [1]]);
-    expect(weights).toEqual([[-0.5, 2, 0], [-1]]);
-    expect(Object.is(weights[0][2], 0)).toBe(true);
-  });
-
-  it("rejects non-finite coefficients, naming the position", () => {
-    expect(() => coefficientsToWeights([[0, Number.NaN]])).toThrow(/coefficients\[0\]\[1\] is NaN/);
   });
 });
 

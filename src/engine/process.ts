@@ -217,21 +217,3 @@ function stopper(child: ChildProcess): () => Promise<void> {
     return stopping;
   };
 }
-
-/**
- * The engine's `weights` from a TS loss's coefficients. `forward_backward` minimises
- * `L = −Σ_t weights[t]·logp[t]`, so `∂L/∂logp[t] = −weights[t]`; a loss whose gradient is
- * `coefficients[t] = ∂loss/∂logp[t]` is reproduced exactly by `weights = −coefficients`.
- */
-export function coefficientsToWeights(coefficients_S_T: number[][]): number[][] {
-  return coefficients_S_T.map((row, sequence) =>
-    row.map((coefficient, token) => {
-      if (!Number.isFinite(coefficient)) {
-        throw new Error(
-          `coefficientsToWeights: coefficients[${sequence}][${token}] is ${coefficient}, not finite`,
-        );
-      }
-      return coefficient === 0 ? 0 : -coefficient;
-    }),
-  );
-}
