@@ -118,7 +118,11 @@ export class OpenAIClient {
   }
 
   /** Text continuation (`POST /completions`) of a text or a token-id prompt (vLLM, SGLang and the engine accept ids). */
-  async complete(prompt: string | readonly number[], request: GenerationRequest, call: CallOptions = {}): Promise<Completion> {
+  async complete(
+    prompt: string | readonly number[],
+    request: GenerationRequest,
+    call: CallOptions = {},
+  ): Promise<Completion> {
     const body = { ...generationBody(request, "completions"), prompt };
     return this.retrying(call, async (client, signal, timeout) => {
       const create = client.completions.create as unknown as Create;

@@ -144,7 +144,11 @@ export class OpenAISampler implements Sampler {
     const completion =
       prompt.kind === "chat"
         ? await this.client.chat(prompt.messages, generation, call)
-        : await this.client.complete(prompt.kind === "tokens" ? prompt.tokens : prompt.prompt, generation, call);
+        : await this.client.complete(
+            prompt.kind === "tokens" ? prompt.tokens : prompt.prompt,
+            generation,
+            call,
+          );
     return choicesToSamples(completion, request.problemId, firstIndex, n);
   }
 
