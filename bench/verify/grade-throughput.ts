@@ -123,7 +123,7 @@ function main(): void {
     const doubled = buildRows(2 * Number(flags.copies));
     const doubledFile = writeRows(directory, "rows-doubled.jsonl", doubled);
     const oneRow = writeRows(directory, "one-row.jsonl", [
-      { gold: "\\frac{x^2-1}{x-1}", pred: "\\boxed{x+1}" },
+      { gold: "\\tan^2(y)+1", pred: "\\boxed{\\sec^2(y)}" },
     ]);
     const output = join(directory, "out.jsonl");
     // Interleaved (one-row, rows, doubled rows, then again) so that a change in the machine's load

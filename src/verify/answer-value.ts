@@ -8,20 +8,22 @@ export type RelationOperator = "=" | "<" | "\\le" | ">" | "\\ge" | "\\ne" | "\\i
 
 export type AnswerValue =
   | { kind: "scalar"; latex: string }
-  /** A top-level comma list or a `\{…\}` set: compared unordered. */
-  | { kind: "set"; items: AnswerValue[] }
+  /** A top-level comma list (`bare`) or a `\{…\}` set: compared unordered. */
+  | { kind: "set"; items: AnswerValue[]; bare?: boolean }
   /** `(a, b, …)` or `[a, b, c]`: ordered. A pair `(a, b)` also matches the open interval (a, b). */
   | { kind: "tuple"; items: AnswerValue[] }
   | { kind: "interval"; lower: AnswerValue; upper: AnswerValue; lowerClosed: boolean; upperClosed: boolean }
   | { kind: "union"; parts: AnswerValue[] }
   | { kind: "matrix"; rows: AnswerValue[][] }
-  | { kind: "relation"; left: string; operator: RelationOperator; right: string };
+  /** `chain`: an `=` chain `x+y+z = 4+5+6 = 15`, which reads as its last member. */
+  | { kind: "relation"; left: string; operator: RelationOperator; right: string; chain?: boolean };
 
 const RELATION_PATTERN = /\\approx|\\ne(?![a-zA-Z])|\\le(?![a-zA-Z])|\\ge(?![a-zA-Z])|\\in(?![a-zA-Z])|=|<|>/;
 
 /** A side of a relation that names something (`x`, `f(x)`, `y_{1}`, `(p,q)`, `A:B`, `\frac{NO}{BO}`). */
 export function isLabel(side: string): boolean {
-  const withoutSubscripts = side.replace(/_\{[^{}]*\}|_\w/g, "");
+  // A named quantity may be squared or cubed: `AB^2 = 52` names AB².
+  const withoutSubscripts = side.replace(/_\{[^{}]*\}|_\w/g, "").replace(/\^\s*\{?\d\}?\s*$/, "");
   if (withoutSubscripts.trim() === "" || /\d|\\infty|\\pi/.test(withoutSubscripts)) return false;
   if (/[+\-*^]|\\cdot|\\times|\\sqrt/.test(withoutSubscripts)) return false;
   return /[a-zA-Z]/.test(withoutSubscripts);
@@ -89,8 +91,10 @@ function parseRelationParts(parts: string[], operators: string[]): AnswerValue |
     return { kind: "relation", left: parts[0], operator: operators[0] as RelationOperator, right: parts[1] };
   if (operators.every((operator) => operator === "=")) {
     // A chain `z = 1 + 1 = 2` states its result last; keep the named left side when there is one.
-    const left = isLabel(parts[0]) ? parts[0] : parts[parts.length - 2];
-    return { kind: "relation", left, operator: "=", right: parts[parts.length - 1] };
+    // A chain whose first member is an expression (`x+y+z = 4+5+6 = 15`) reads as its last member.
+    if (!isLabel(parts[0]))
+      return { kind: "relation", left: parts[0], operator: "=", right: parts[parts.length - 1], chain: true };
+    return { kind: "relation", left: parts[0], operator: "=", right: parts[parts.length - 1] };
   }
   return null;
 }
@@ -186,7 +190,7 @@ export function parseAnswerValue(text: string): AnswerValue {
   const groups = splitTopLevel(text, ";").filter((group) => group !== "");
   if (groups.length > 1) return { kind: "set", items: groups.map(parseGroup) };
   const items = splitTopLevel(text, ",").filter((item) => item !== "");
-  if (items.length > 1) return { kind: "set", items: splitItems(text) };
+  if (items.length > 1) return { kind: "set", items: splitItems(text), bare: true };
   const unionParts = splitTopLevel(text, "\\cup");
   if (unionParts.length > 1) return unionValue(unionParts.map(parseAnswerValue));
   const value = parseMatrix(text) ?? parseBracketed(text) ?? parseRelation(text);

@@ -4,8 +4,10 @@
  */
 import { type AnswerValue, isLabel, parseAnswerValue, relationAsInterval } from "./answer-value.js";
 import { compareWithCas } from "./cas.js";
+import { constantRenamings } from "./constants.js";
 import { numbersEqual, parseExactNumber } from "./exact-number.js";
 import { casRefusal } from "./guard.js";
+import { rationalEqual, rationalProportional } from "./rational-eval.js";
 
 export interface CompareOptions {
   precision: number;
@@ -49,6 +51,19 @@ export function compareScalars(gold: string, predicted: string, options: Compare
     if (goldWord === predictedWord) return "equal";
     if (goldWord !== null && predictedWord !== null) return "different";
   }
+  let verdict: Verdict = "different";
+  // Integration constants are interchangeable names: `c x^{-2}` = `\frac{C}{x^2}` (see `constants.ts`).
+  for (const [goldNamed, predictedNamed] of constantRenamings(gold, predicted)) {
+    verdict = compareSymbolic(goldNamed, predictedNamed, options);
+    if (verdict === "equal") return verdict;
+  }
+  return verdict;
+}
+
+/** Two expressions: the exact rational-function path first, then the guarded CAS. */
+function compareSymbolic(gold: string, predicted: string, options: CompareOptions): Verdict {
+  const rational = rationalEqual(gold, predicted, options.precision);
+  if (rational !== null) return equalIf(rational);
   if (casRefusal(gold) || casRefusal(predicted))
     return equalIf(gold.replace(/\s/g, "") === predicted.replace(/\s/g, ""));
   if (!options.casAllowed) throw new CasDeferred();
@@ -124,16 +139,20 @@ function relationsEqual(gold: AnswerValue, predicted: AnswerValue, options: Comp
     if (sameSides) return "equal";
   }
   if (first.operator === "\\in") return "different";
+  const symmetric = first.operator === "=" || first.operator === "\\ne";
+  // The same equation up to rearrangement and a nonzero factor (`3x-6y+9=0` ≡ `y=\frac{1}{2}x+\frac{3}{2}`);
+  // an inequality only up to a positive one.
+  const proportional = rationalProportional(first.difference, second.difference, !symmetric);
+  if (proportional !== null) return equalIf(proportional);
   if (compareScalars(first.difference, second.difference, options) === "equal") return "equal";
-  if (first.operator === "=" || first.operator === "\\ne")
-    return compareScalars(first.difference, `-(${second.difference})`, options);
+  if (symmetric) return compareScalars(first.difference, `-(${second.difference})`, options);
   return "different";
 }
 
 /** A relation whose left side only names the answer (`x = 3`, `f(x) = …`, `x \in [a,b]`) stands for its right side. */
 function namedValue(value: AnswerValue): AnswerValue | null {
   if (value.kind !== "relation" || (value.operator !== "=" && value.operator !== "\\in")) return null;
-  if (isLabel(value.left)) return parseAnswerValue(value.right);
+  if (isLabel(value.left) || value.chain) return parseAnswerValue(value.right);
   if (value.operator === "=" && isLabel(value.right)) return parseAnswerValue(value.left);
   return null;
 }
@@ -184,6 +203,18 @@ function asTuple(value: AnswerValue): AnswerValue {
   return value;
 }
 
+function isBareListOf(list: AnswerValue, tuple: AnswerValue): boolean {
+  return (
+    list.kind === "set" &&
+    list.bare === true &&
+    tuple.kind === "tuple" &&
+    list.items.length === tuple.items.length
+  );
+}
+
+const listItems = (value: AnswerValue): AnswerValue[] =>
+  value.kind === "set" || value.kind === "tuple" ? value.items : [value];
+
 export function compareValues(gold: AnswerValue, predicted: AnswerValue, options: CompareOptions): Verdict {
   if (gold.kind === "relation" || predicted.kind === "relation")
     return compareMixed(gold, predicted, options);
@@ -191,6 +222,9 @@ export function compareValues(gold: AnswerValue, predicted: AnswerValue, options
     gold = relationsAsUnion(gold);
     predicted = relationsAsUnion(predicted);
   }
+  // A bare list `2, 4, 6` is the tuple `(2, 4, 6)` written without brackets.
+  if (isBareListOf(gold, predicted) || isBareListOf(predicted, gold))
+    return compareOrdered(listItems(gold), listItems(predicted), options);
   if (gold.kind === "tuple" && predicted.kind !== "tuple") predicted = asTuple(predicted);
   if (predicted.kind === "tuple" && gold.kind !== "tuple") gold = asTuple(gold);
   const goldSingle = single(gold);

@@ -122,6 +122,8 @@ function stripThinking(text: string): string {
 const PHRASE_PATTERNS: [string, RegExp][] = [
   ["final_answer_phrase", /(?:final answer(?: is)?|the answer is|answer is)\s*:?\s*/gi],
   ["answer_colon", /answer\s*:\s*/gi],
+  // GSM8K-style closing lines: `#### 18`, `A: 18`.
+  ["answer_colon", /(?:^|\n)[ \t]*(?:####|A:)[ \t]*/g],
 ];
 
 /**
@@ -179,13 +181,16 @@ const ALLOWED_WORDS = /^(?:and|or|pct|percent|degrees?|cm|mm|km|m|inches|feet|un
 
 function looksLikeMath(text: string): boolean {
   if (text.length > 5000 || text.includes("\n\n")) return false;
-  const outsideText = text.replace(/\\(?:text|mbox|textbf|mathrm|textnormal|operatorname)\{[^{}]*\}/g, " ");
+  const outsideText = text
+    .replace(/\\(?:text|mbox|textbf|mathrm|textnormal|operatorname)\{[^{}]*\}/g, " ")
+    .replace(/\\(?:begin|end)\{[a-zA-Z*]+\}/g, " ");
   const words = outsideText.replace(/\\[a-zA-Z]+/g, " ").match(/[a-zA-Z]{3,}/g) ?? [];
   return words.every((word) => ALLOWED_WORDS.test(word));
 }
 
+/** A number in prose, never one inside a word (`Ann7Bob7xyz` holds none). */
 const NUMBER_PATTERN: RegExp =
-  /-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)|\d+(?:[.,]\d+)?|\.\d+)(?:\s?\\?%)?/g;
+  /(?<![A-Za-z\d])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)|\d+(?:[.,]\d+)?|\.\d+)(?:\s?\\?%)?/g;
 
 /** A number from prose: thousands separators removed, a decimal comma read as a point (`2,74`, `0,111`). */
 function readNumber(number: string): string {
@@ -215,6 +220,8 @@ export function extractAnswer(text: string, options: ExtractOptions = {}): Extra
   if (boxed) return boxed;
   const phrase = extractPhrase(body, matchTypes);
   if (phrase) return phrase;
+  // A response cut off mid-derivation has committed to nothing, whatever numbers it holds.
+  if (isTruncated(body)) return { answer: null, ruleFired: "truncated" };
   const number = matchTypes.includes("expr") ? lastProseNumber(body) : null;
   if (matchTypes.includes("latex")) {
     // The later of the last math span and the last number in prose (`… increases by 100%.`).
@@ -233,6 +240,31 @@ export function extractAnswer(text: string, options: ExtractOptions = {}): Extra
   if (number) return { answer: number.answer, ruleFired: "last_number" };
   if (isShortText(body)) return { answer: body, ruleFired: "short_text" };
   return { answer: null, ruleFired: null };
+}
+
+/** Words after which a sentence cannot end. */
+const DANGLING_WORD =
+  /\b(?:the|a|an|of|to|and|or|is|are|be|by|with|for|that|then|so|we|get|gives|at|from|as|in|on)$/i;
+/** Characters and commands after which an expression cannot end. */
+const DANGLING_TOKEN = /(?:[=+\-*/^_,(<>&|]|\\[a-zA-Z]+|\\)$/;
+
+/**
+ * Whether a response (not a bare answer: several lines or 200+ characters) stops before it
+ * finishes: inside a display-math block or a brace group, or after a word or operator that must be
+ * followed by more.
+ */
+export function isTruncated(text: string): boolean {
+  if (text.length < 200 && !text.includes("\n")) return false;
+  const end = text.slice(-600);
+  if (end.lastIndexOf("\\[") > end.lastIndexOf("\\]")) return true;
+  if ((end.match(/\$\$/g)?.length ?? 0) % 2 === 1 && text.split("$$").length % 2 === 0) return true;
+  const lastLine = end.slice(end.lastIndexOf("\n") + 1);
+  if (lastLine.lastIndexOf("\\(") > lastLine.lastIndexOf("\\)")) return true;
+  const unescaped = lastLine.replace(/\\[{}]/g, "");
+  const braces = (unescaped.match(/\{/g)?.length ?? 0) - (unescaped.match(/\}/g)?.length ?? 0);
+  if (braces > 0) return true;
+  const tail = text.trimEnd();
+  return DANGLING_TOKEN.test(tail) || DANGLING_WORD.test(tail);
 }
 
 /** A word answer given bare (`Monday`, `Evelyn`): one line, at most three words. */

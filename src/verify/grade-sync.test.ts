@@ -32,10 +32,15 @@ describe("gradeWithoutCas (grades a caller may run on its own thread)", () => {
   });
 
   it("defers a comparison that needs the CAS", () => {
-    expect(gradeWithoutCas("\\frac{x^2-1}{x-1}", "\\boxed{x+1}")).toBeNull();
+    expect(gradeWithoutCas("\\tan^2(y)+1", "\\boxed{\\sec^2(y)}")).toBeNull();
     expect(gradeWithoutCas("\\frac{\\sqrt{8}}{2}", "\\boxed{\\sqrt2}")).toBeNull();
     expect(gradeWithoutCas("(1, 2)", "\\boxed{(1, 2)}")?.correct).toBe(true);
     expect(gradeWithoutCas("\\frac{1}{2}", "\\boxed{0.5}")?.correct).toBe(true);
+  });
+
+  it("decides rational functions without the CAS (exact evaluation, rational-eval.ts)", () => {
+    expect(gradeWithoutCas("\\frac{x^2-1}{x-1}", "\\boxed{x+1}")?.correct).toBe(true);
+    expect(gradeWithoutCas("\\frac{x^2-1}{x-1}", "\\boxed{x-1}")?.correct).toBe(false);
   });
 
   it("refuses inputs and answers longer than it can bound", () => {

@@ -2,6 +2,8 @@
  * Normalization of an extracted answer before parsing. Pure, string to string; each step is one
  * regular rewrite, listed in order in `docs/verifier.md`.
  */
+import { splitTopLevel } from "./latex-scan.js";
+import { stripUnit } from "./units.js";
 
 /** `\text{…}`-like commands whose braces are unwrapped or, for trailing units, dropped. */
 const TEXT_COMMANDS = "text|mbox|textnormal|textrm|textit|textbf|mathrm|mathbf|mathit|textup|operatorname";
@@ -24,27 +26,23 @@ const UNICODE: [RegExp, string][] = [
   [/°/g, ""],
 ];
 
-/** Units and words that follow a number and carry no mathematical meaning for grading. */
-const UNIT_WORDS =
-  "units?|square|sq|cubic|cm|mm|km|m|meters?|centimeters?|inches|inch|feet|foot|ft|miles?|yards?|hours?|minutes?|seconds?|days?|weeks?|years?|dollars?|cents?|degrees?|mph|kg|g|grams?|pounds?|lbs?|people|students|ways|cups?|gallons?|liters?";
-
 /** Connectives inside \text become list separators: `6 \text{ and } 8` → `6 , 8`. */
 const TEXT_CONNECTIVE = new RegExp(`\\\\(?:${TEXT_COMMANDS})\\{\\s*(?:and|or|,)\\s*\\}`, "g");
-/** Units after a quantity are dropped, with any power: `15\mbox{ cm}^2` → `15`. */
-const TEXT_UNIT = new RegExp(
-  `([\\d}.)])\\s*\\\\(?:${TEXT_COMMANDS})\\{\\s*(?:(?:${UNIT_WORDS})\\b\\.?\\s*)+\\}(?:\\^\\{?\\d\\}?)?`,
-  "gi",
-);
 const TEXT_WRAPPER = new RegExp(`\\\\(?:${TEXT_COMMANDS})\\{([^{}]*)\\}`, "g");
-/** Plain-word units after a number: `5 cm`, `100 square units`. */
-const PLAIN_UNIT = new RegExp(`(\\d)(?:\\s+(?:${UNIT_WORDS})\\b)+(?:\\^\\d)?`, "gi");
+
+/** The unit after each top-level item's quantity dropped (`units.ts`): `5 \text{ cm}, 6 \text{ cm}` → `5, 6`. */
+function stripUnits(text: string): string {
+  const whole = removeThousandsSeparators(stripUnit(text));
+  if (!whole.includes(",")) return whole;
+  return splitTopLevel(whole, ",").map(stripUnit).join(", ");
+}
 
 function unwrapTextCommands(text: string): string {
   if (!text.includes("\\")) return text;
   let previous = "";
   while (previous !== text) {
     previous = text;
-    text = text.replace(TEXT_CONNECTIVE, ",").replace(TEXT_UNIT, "$1").replace(TEXT_WRAPPER, "$1");
+    text = text.replace(TEXT_CONNECTIVE, ",").replace(TEXT_WRAPPER, "$1");
   }
   return text;
 }
@@ -66,6 +64,67 @@ function removeThousandsSeparators(text: string): string {
   if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(text)) text = text.replace(/,/g, "");
   if (/^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$/.test(text)) text = text.replace(/ /g, "");
   return text;
+}
+
+/**
+ * `[…]` that wraps no top-level comma is grouping, not an interval: `\frac{1}{3}[\sin t+\cos t]` →
+ * `\frac{1}{3}(\sin t+\cos t)`. `\sqrt[3]{…}` keeps its index; `[0,1]` and `[0,1)` stay intervals.
+ */
+function bracketsAsParentheses(text: string): string {
+  if (!text.includes("[")) return text;
+  const characters = [...text];
+  const open: { index: number; comma: boolean }[] = [];
+  let depth = 0;
+  for (let index = 0; index < characters.length; index++) {
+    const character = characters[index];
+    if (character === "[" && !/\\sqrt\s*$/.test(text.slice(Math.max(0, index - 8), index)))
+      open.push({ index, comma: false });
+    else if ("({".includes(character)) depth++;
+    else if (")}".includes(character)) depth--;
+    else if ((character === "," || character === ";") && open.length > 0) open[open.length - 1].comma = true;
+    else if ((character === "]" || character === ")") && open.length > 0) {
+      const last = open.pop()!;
+      if (character === "]" && !last.comma) {
+        characters[last.index] = "(";
+        characters[index] = ")";
+      }
+    }
+  }
+  return depth === 0 ? characters.join("") : text;
+}
+
+const NUMBER_WORDS: Record<string, number> = Object.fromEntries(
+  [
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen",
+    "sixteen seventeen eighteen nineteen",
+  ]
+    .join(" ")
+    .split(" ")
+    .map((word, index) => [word, index]),
+);
+const TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+TENS.forEach((word, index) => {
+  NUMBER_WORDS[word] = 20 + 10 * index;
+});
+const NUMBER_WORD = `(?:${Object.keys(NUMBER_WORDS).join("|")})`;
+/** A whole answer that is a number in words: `three`, `twenty-five`, `one hundred twelve`. */
+const NUMBER_PHRASE = new RegExp(
+  `^(?:(${NUMBER_WORD})\\s+hundred(?:\\s+and)?\\s*)?(${NUMBER_WORD})?(?:[-\\s](${NUMBER_WORD}))?(?=\\s*(?:\\\\%)?$)`,
+  "i",
+);
+
+/** `three` → `3`, `twenty-five` → `25`, `one hundred twelve` → `112` (the whole answer only; `twelve percent` too). */
+function numberWordsAsDigits(text: string): string {
+  const match = NUMBER_PHRASE.exec(text.trim());
+  if (!match || match[0].trim() === "") return text;
+  const value = (word: string | undefined) => (word ? NUMBER_WORDS[word.toLowerCase()] : 0);
+  const tail = text.trim().slice(match[0].length);
+  return `${100 * value(match[1]) + value(match[2]) + value(match[3])}${tail}`;
+}
+
+/** `2.5e-6` → `2.5\times10^{-6}`, so that no reader takes its `e` for Euler's number. */
+function scientificAsPowerOfTen(text: string): string {
+  return text.replace(/(?<![\w\\.])(\d+(?:\.\d+)?)[eE]([+-]?\d{1,4})(?![\w.])/g, "$1\\times10^{$2}");
 }
 
 /** Removes leading and trailing runs of `character` (a loop, not a regex: `$+$` is quadratic on long runs). */
@@ -138,17 +197,19 @@ function normalizeUncached(answer: string): string {
     .replace(/\\varnothing|\\\{\s*\\\}|^\{\s*\}$/g, "\\emptyset")
     .replace(/\\langle/g, "(")
     .replace(/\\rangle/g, ")")
+    .replace(/\\gt(?![a-zA-Z])/g, ">")
+    .replace(/\\lt(?![a-zA-Z])/g, "<")
+    .replace(/!=/g, "\\ne ")
     .replace(/\\geqslant|\\geq|>=/g, "\\ge ")
     .replace(/\\leqslant|\\leq|<=/g, "\\le ")
     .replace(/\\neq/g, "\\ne ");
-  text = unwrapTextCommands(text);
+  text = text.replace(/\\%|%|\s*\b(?:pct|percent|per\s?cent)\b/g, "\\%");
+  text = unwrapTextCommands(stripUnits(text));
   text = text
-    .replace(/\\%|%|\b(?:pct|percent)\b/g, "\\%")
-    .replace(PLAIN_UNIT, "$1")
     .replace(/^(?:and|or)\s+|\s+(?:and|or)$/g, "")
     .replace(/\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+|(?<=[)\]\d}])\s*or\s*(?=[(\d])/g, ", ");
-  text = expandShorthand(text);
-  text = stripDelimiters(text);
+  text = bracketsAsParentheses(expandShorthand(numberWordsAsDigits(text)));
+  text = scientificAsPowerOfTen(stripDelimiters(text));
   text = removeThousandsSeparators(text);
   return text.replace(/\s+/g, " ").trim();
 }
