@@ -5,6 +5,7 @@ import { registerEval } from "./eval.js";
 import { registerExport } from "./export.js";
 import { registerGrade } from "./grade.js";
 import { registerModel } from "./model.js";
+import { registerSandbox } from "./sandbox.js";
 import { registerScale } from "./scale.js";
 import { registerServe } from "./serve.js";
 import { registerSft } from "./sft.js";
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerExport(program);
   registerGrade(program);
   registerModel(program);
+  registerSandbox(program);
   registerSft(program);
   registerScale(program);
   registerServe(program);
