@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { advantageEstimators } from "./advantages/registry.js";
+import { stepAdvantageEstimators } from "./advantages/step-estimators.js";
 import { rolloutCorrections } from "./correction/rollout-correction.js";
 import { aggregations } from "./losses/aggregation.js";
 import { klEstimators } from "./losses/kl.js";
@@ -14,6 +15,7 @@ import { batchFilters } from "./select/filters.js";
 /** docs/algorithms.md must list exactly the keys of each registry, each with a formula and a paper. */
 const registries: Record<string, Map<string, unknown>> = {
   advantageEstimators,
+  stepAdvantageEstimators,
   policyLosses,
   aggregations,
   klEstimators,

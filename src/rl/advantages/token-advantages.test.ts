@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { pureAdvantages } from "./pure.js";
 import { spoAdvantages } from "./spo.js";
 import { tempoAdvantages } from "./tempo.js";
 
@@ -29,22 +28,6 @@ describe("tempoAdvantages (hand-checked)", () => {
   it("names bad input", () => {
     expect(() => tempoAdvantages([[[1]]], [[1, 0]])).toThrow(/tokens\[0\] has 1 samples/);
     expect(() => tempoAdvantages([], [[1]])).toThrow(/tokens must have one group/);
-  });
-});
-
-describe("pureAdvantages (hand-checked)", () => {
-  it("min-form: each step gets the minimum of itself and later steps", () => {
-    // steps [0,2) [2,3) [3,5) with rewards 0.9, 0.2, 0.6; length 6 → the last token is after every step
-    expect(pureAdvantages([[0.9, 0.2, 0.6]], [[2, 3, 5]], [6])).toEqual([[0.2, 0.2, 0.2, 0.6, 0.6, 0]]);
-  });
-  it("soft form approaches the minimum as T → 0 and adds outcome advantages", () => {
-    const [row] = pureAdvantages([[0.9, 0.2]], [[1, 2]], [2], { temperature: 1e-3, outcomeAdvantages: [1] });
-    expect(row[0]).toBeCloseTo(1.2, 6);
-    expect(row[1]).toBeCloseTo(1.2, 6);
-  });
-  it("names bad input", () => {
-    expect(() => pureAdvantages([[1]], [[5]], [3])).toThrow(/stepEnds\[0\]\[0\]/);
-    expect(() => pureAdvantages([[1]], [[1, 2]], [3])).toThrow(/stepEnds\[0\] has 2/);
   });
 });
 

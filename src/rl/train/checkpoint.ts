@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { EngineClient } from "../../engine/client.js";
+import type { LoopState } from "./loop-state.js";
 import { writeFileAtomic } from "./run-files.js";
 
 /** What the trainer keeps beside the engine's state: enough to continue bit-for-bit. */
@@ -11,6 +12,8 @@ export interface TrainerState {
   elapsedSeconds: number;
   /** Hash of the config fields that must not change across a resume. */
   configHash: string;
+  /** Per-prompt histories of the loop (HAPO, SPO, curriculum, replay), when the config uses them. */
+  loop?: LoopState;
 }
 
 const LATEST = "latest.json";

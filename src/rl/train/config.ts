@@ -23,7 +23,10 @@ const modelSchema = z
 
 const dataSchema = z
   .object({
-    task: z.string().default("addition").describe("synthetic task name, or a benchmark name / JSONL path"),
+    task: z
+      .string()
+      .default("addition")
+      .describe("synthetic task name, benchmark name, or a .jsonl/.json/.csv file of {question, answer}"),
     difficulty: z.int().min(1).optional().describe("task difficulty knob (default: the task's own)"),
     steps: z.boolean().default(false).describe("whether task prompts expect step-by-step traces"),
     distractors: z.number().min(0).max(0.99).optional().describe("logic-puzzle distractor density"),
@@ -37,6 +40,17 @@ const dataSchema = z
       .string()
       .default("raw")
       .describe('prompt template: "raw" (the question as-is, no chat) or a registered template name'),
+    curriculum: z
+      .object({
+        candidates: z.int().min(1).default(4).describe("problems drawn per chosen problem"),
+        decay: z.number().min(0).lt(1).default(0.5).describe("EMA decay of each prompt's pass rate"),
+        floor: z.number().min(0).default(0.01).describe("weight added to p(1 − p) so solved prompts return"),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "pass-rate curriculum (arXiv:2502.12272): prefer prompts with p(1 − p) high; off when absent",
+      ),
   })
   .strict()
   .prefault({});
@@ -151,6 +165,17 @@ export const trainConfigSchema = z
       .default(false)
       .describe(
         "drop truncated responses from the loss (TRL mask_truncated_completions, DAPO overlong filter)",
+      ),
+    replay: z
+      .object({
+        capacity: z.int().positive().default(1024).describe("sequences kept"),
+        exponent: z.number().min(0).default(1).describe("draw probability ∝ |A|^exponent"),
+        minimum: z.number().min(0).default(0).describe("only sequences with |A| above this enter"),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "selective sample replay (arXiv:2504.08837) fills groups the filters dropped; off when absent",
       ),
     rolloutCorrection: z
       .object({

@@ -43,6 +43,8 @@ const ASSUMED: [string, (config: TrainConfig) => unknown, unknown][] = [
   ["model.loraRank", (config) => config.model.loraRank, 0],
   ["maskTruncated", (config) => config.maskTruncated, false],
   ["rolloutCorrection", (config) => config.rolloutCorrection ?? null, null],
+  ["replay", (config) => config.replay ?? null, null],
+  ["data.curriculum", (config) => config.data.curriculum ?? null, null],
   ["rollout.backend", (config) => config.rollout.backend, "engine"],
 ];
 

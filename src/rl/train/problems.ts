@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { getBenchmark, loadBenchmark } from "../../data/benchmarks.js";
+import { loadLocalProblems } from "../../data/local-file.js";
 import { createRandom, mixSeed } from "../../data/tasks/random.js";
 import { getTask, TASKS } from "../../data/tasks/registry.js";
 import type { OperandDistribution } from "../../data/tasks/types.js";
@@ -11,7 +13,7 @@ const HELD_OUT_STREAM = 0x4e1d;
 const TRAIN_STREAM = 0x7a1e;
 
 export interface ProblemSourceOptions {
-  /** A synthetic task name (`TASKS`) or a benchmark name. */
+  /** A synthetic task name (`TASKS`), a problem file path (.jsonl, .json, .csv) or a benchmark name. */
   task: string;
   seed: number;
   /** Seed of the held-out split; default `seed`. */
@@ -60,18 +62,20 @@ function taskSource(options: ProblemSourceOptions): ProblemSource {
 }
 
 /**
- * A benchmark as a problem source: a seeded shuffle, the first `heldOutCount` problems held out,
- * the rest cycled through for training; answers graded by the verifier's worker pool.
+ * A fixed list of problems as a problem source: a seeded shuffle, the first `heldOutCount` problems
+ * held out, the rest cycled through for training; answers graded by the verifier's worker pool.
  */
-function benchmarkSource(options: ProblemSourceOptions): ProblemSource {
-  getBenchmark(options.task);
+function listSource(name: string, problems: Problem[], options: ProblemSourceOptions): ProblemSource {
   const shuffled = createRandom(mixSeed(options.heldOutSeed ?? options.seed, HELD_OUT_STREAM)).shuffle(
-    loadBenchmark(options.task),
+    problems,
   );
   const heldOut = shuffled.slice(0, options.heldOutCount);
   const training = shuffled.slice(options.heldOutCount);
-  if (training.length === 0)
-    throw new Error(`benchmark ${options.task}: no problems left after the held-out split`);
+  if (training.length === 0) {
+    throw new Error(
+      `${name}: no problems left for training after holding out ${options.heldOutCount} of ${problems.length} (lower evaluation.problems)`,
+    );
+  }
   return {
     heldOut,
     batch(step, count, round = 0) {
@@ -87,14 +91,27 @@ function benchmarkSource(options: ProblemSourceOptions): ProblemSource {
   };
 }
 
-/** The source for a config's `data.task`: a synthetic task when one has that name, else a benchmark. */
+/** Whether `data.task` names a local problem file (by its extension). */
+function isProblemFile(task: string): boolean {
+  return /\.(jsonl|ndjson|json|csv)$/i.test(task);
+}
+
+/**
+ * The source for a config's `data.task`: a synthetic task when one has that name, a local
+ * `.jsonl`/`.json`/`.csv` file of `{question | problem, answer}` rows, else a benchmark.
+ */
 export function createProblemSource(options: ProblemSourceOptions): ProblemSource {
   if (!Number.isInteger(options.heldOutCount) || options.heldOutCount < 0) {
     throw new Error(`heldOutCount must be a non-negative integer, got ${options.heldOutCount}`);
   }
   if (TASKS.has(options.task)) return taskSource(options);
+  if (isProblemFile(options.task)) {
+    if (!existsSync(options.task)) throw new Error(`data.task: no such problem file ${options.task}`);
+    return listSource(`data.task ${options.task}`, loadLocalProblems(options.task), options);
+  }
   try {
-    return benchmarkSource(options);
+    getBenchmark(options.task);
+    return listSource(`benchmark ${options.task}`, loadBenchmark(options.task), options);
   } catch (error) {
     throw new Error(
       `data.task "${options.task}" is neither a synthetic task (${[...TASKS.keys()].join(", ")}) nor a usable benchmark: ${(error as Error).message}`,

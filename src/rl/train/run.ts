@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { initModel } from "../../engine/init-model.js";
 import { type RunningEngine, startEngine } from "../../engine/process.js";
 import { renderTrainingReport } from "../../report/training.js";
-import { resolveAlgorithms } from "./algorithms.js";
+import type { Algorithms } from "./algorithms.js";
 import { loadLatestCheckpoint, saveCheckpoint, type TrainerState } from "./checkpoint.js";
-import { loadModelText } from "./codec.js";
+import { loadModelText, type ModelText } from "./codec.js";
 import type { TrainConfig } from "./config.js";
 import { evaluateHeldOut, type HeldOutResult } from "./evaluate.js";
 import { createLiveView, formatEvaluation, formatStepLine, type LiveView } from "./live-view.js";
@@ -21,7 +21,8 @@ import {
   writeFileAtomic,
 } from "./run-files.js";
 import { type StepContext, type StepResult, sampleRound, trainStep } from "./step.js";
-import type { StepMetrics } from "./types.js";
+import type { ProblemSource, StepMetrics } from "./types.js";
+import { validateRun } from "./validate-run.js";
 
 export interface TrainOptions {
   /** Continue from `<out>/checkpoints/latest.json` (same data order, RNG and optimizer state). */
@@ -31,6 +32,11 @@ export interface TrainOptions {
   view?: LiveView;
   /** Checkpoint and stop cleanly on SIGINT/SIGTERM. Default true. */
   handleSignals?: boolean;
+  /**
+   * A custom task instead of `data.task` (see `defineEnv` in `env.ts`): where problems come from
+   * and how responses are graded.
+   */
+  source?: ProblemSource;
 }
 
 export interface EvaluationRecord extends HeldOutResult {
@@ -61,18 +67,66 @@ function configHash(config: TrainConfig): string {
 }
 
 /** The model directory to load: a given path, or the tiny preset created once under the run. */
-async function resolveModel(config: TrainConfig, out: string): Promise<string> {
+async function resolveModel(
+  config: TrainConfig,
+  out: string,
+): Promise<{ directory: string; created: boolean }> {
   if (config.model.path !== "tiny") {
     if (!existsSync(join(config.model.path, "config.json"))) {
       throw new Error(`model.path ${config.model.path} is not a model directory (no config.json)`);
     }
-    return resolve(config.model.path);
+    return { directory: resolve(config.model.path), created: false };
   }
   const directory = join(out, "initial-model");
-  if (!existsSync(join(directory, "model.safetensors"))) {
-    await initModel({ out: directory, preset: "tiny", seed: config.model.seed });
+  if (existsSync(join(directory, "model.safetensors"))) return { directory, created: false };
+  await initModel({ out: directory, preset: "tiny", seed: config.model.seed });
+  return { directory, created: true };
+}
+
+/**
+ * A new run needs an empty folder: files of an earlier run (its evals.jsonl "before" line, its
+ * metrics) would otherwise be reported as this run's. `--resume` continues the run that is there.
+ */
+function refuseEarlierRun(out: string): void {
+  const entries = existsSync(out) ? readdirSync(out) : [];
+  if (entries.length === 0) return;
+  const shown = entries.slice(0, 5).join(", ") + (entries.length > 5 ? ", ..." : "");
+  throw new Error(
+    `${out} is not empty (${shown}); pass --resume to continue the run there, or choose another --out`,
+  );
+}
+
+/** What the run needs before the engine starts: the model, its tokenizer, the problems, the checked config. */
+interface Prepared {
+  modelDirectory: string;
+  text: ModelText;
+  source: ProblemSource;
+  algorithms: Algorithms;
+}
+
+/** Resolves and validates everything that can fail without an engine; a tiny model made here is removed on failure. */
+async function prepareRun(config: TrainConfig, out: string, options: TrainOptions): Promise<Prepared> {
+  const model = await resolveModel(config, out);
+  try {
+    const text = await loadModelText(model.directory, config.data.template);
+    const source =
+      options.source ??
+      createProblemSource({
+        task: config.data.task,
+        seed: config.seed,
+        heldOutSeed: config.evaluation.seed,
+        heldOutCount: config.evaluation.problems,
+        difficulty: config.data.difficulty,
+        steps: config.data.steps,
+        distractors: config.data.distractors,
+        operands: config.data.operands,
+      });
+    const algorithms = validateRun(config, source, text.codec);
+    return { modelDirectory: model.directory, text, source, algorithms };
+  } catch (error) {
+    if (model.created) rmSync(model.directory, { recursive: true, force: true });
+    throw error;
   }
-  return directory;
 }
 
 /** Rejects when the engine process exits, naming the step and the checkpoint to resume from. */
@@ -116,11 +170,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions = {
     evals: join(out, "evals.jsonl"),
     report: join(out, "report.html"),
   };
-  if (!options.resume && readJsonLines(files.metrics).length > 0) {
-    throw new Error(
-      `${out} already holds a run (metrics.jsonl); pass --resume to continue it or choose another --out`,
-    );
-  }
+  if (!options.resume) refuseEarlierRun(out);
   if (options.resume && existsSync(files.config)) {
     const previous = JSON.parse(readFileSync(files.config, "utf8")) as { hash?: string };
     if (previous.hash !== undefined && previous.hash !== configHash(config)) {
@@ -129,14 +179,15 @@ export async function runTraining(config: TrainConfig, options: TrainOptions = {
       );
     }
   }
-  writeFileAtomic(files.config, `${JSON.stringify({ ...config, hash: configHash(config) }, null, 2)}\n`);
+  const prepared = await prepareRun(config, out, options);
+  const resolved = { ...config, hash: configHash(config), ...(options.source ? { customSource: true } : {}) };
+  writeFileAtomic(files.config, `${JSON.stringify(resolved, null, 2)}\n`);
   const view = options.view ?? createLiveView();
-  const modelDirectory = await resolveModel(config, out);
   const stderr: string[] = [];
   const engine =
     options.engine ??
     (await startEngine({
-      model: modelDirectory,
+      model: prepared.modelDirectory,
       seed: config.seed,
       dtype: config.model.dtype,
       reference: config.loss.klCoef > 0 && config.model.loraRank === 0 ? "copy" : "none",
@@ -154,7 +205,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions = {
       },
     }));
   try {
-    return await trainWithEngine(config, engine, modelDirectory, files, view, options, stderr);
+    return await trainWithEngine(config, engine, prepared, files, view, options, stderr);
   } finally {
     if (!options.engine) await engine.stop();
   }
@@ -163,7 +214,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions = {
 async function trainWithEngine(
   config: TrainConfig,
   engine: RunningEngine,
-  modelDirectory: string,
+  prepared: Prepared,
   files: Record<"config" | "metrics" | "rollouts" | "evals" | "report", string>,
   view: LiveView,
   options: TrainOptions,
@@ -171,18 +222,7 @@ async function trainWithEngine(
 ): Promise<TrainSummary> {
   const started = performance.now();
   const { client } = engine;
-  const text = await loadModelText(modelDirectory, config.data.template);
-  const source = createProblemSource({
-    task: config.data.task,
-    seed: config.seed,
-    heldOutSeed: config.evaluation.seed,
-    heldOutCount: config.evaluation.problems,
-    difficulty: config.data.difficulty,
-    steps: config.data.steps,
-    distractors: config.data.distractors,
-    operands: config.data.operands,
-  });
-  const algorithms = resolveAlgorithms(config);
+  const { text, source, algorithms } = prepared;
   const context: StepContext = {
     config,
     client,
@@ -191,6 +231,7 @@ async function trainWithEngine(
     encodePrompt: text.encodePrompt,
     ...algorithms,
     useReference: config.loss.klCoef > 0,
+    state: {},
   };
   let state: TrainerState = { step: 0, elapsedSeconds: 0, configHash: configHash(config) };
   if (options.resume) {
@@ -198,6 +239,7 @@ async function trainWithEngine(
     if (loaded === null) view.message(`--resume: no checkpoint in ${config.out}; starting from step 0`);
     else {
       state = loaded;
+      context.state = structuredClone(loaded.loop ?? {});
       view.message(`resumed from the checkpoint of step ${state.step}`);
     }
     for (const path of [files.metrics, files.rollouts, files.evals]) truncateJsonLines(path, state.step);
@@ -242,6 +284,7 @@ async function trainWithEngine(
       step: progress.step,
       elapsedSeconds: earlierSeconds + (performance.now() - started) / 1000,
       configHash: state.configHash,
+      loop: context.state,
     };
     await guard(saveCheckpoint(client, config.out, state));
     progress.checkpoint = progress.step;

@@ -2,12 +2,15 @@ import { mixSeed } from "../../data/tasks/random.js";
 import type { Problem } from "../../data/types.js";
 import type { EngineClient } from "../../engine/client.js";
 import { computeAdvantages } from "../advantages/registry.js";
+import { computeStepAdvantages, stepAdvantageEstimators } from "../advantages/step-estimators.js";
 import type { PolicyLossOptions } from "../losses/types.js";
 import { buildSequences } from "./batch.js";
 import type { TrainConfig } from "./config.js";
+import { type LoopState, problemKey } from "./loop-state.js";
 import type { RolloutPipeline } from "./rollout/pipeline.js";
 import type { RolloutSampler } from "./rollout/remote-sampler.js";
 import { type GroupRewarder, sampleGroups } from "./rollouts.js";
+import { chooseProblems, recordPassRates, replaySequences } from "./selection.js";
 import type { ProblemSource, SampledGroup, StepMetrics, TextCodec } from "./types.js";
 import { updatePolicy } from "./update.js";
 
@@ -21,13 +24,18 @@ export interface StepContext {
   codec: TextCodec;
   source: ProblemSource;
   encodePrompt: (problem: Problem) => number[];
-  rewarder: GroupRewarder;
+  /** Reward terms of a group; reads the per-prompt histories it needs from the loop state. */
+  rewarder: (facts: Parameters<GroupRewarder>[0], state: LoopState) => ReturnType<GroupRewarder>;
+  /** Folds a sampled group into the reward histories of the loop state (HAPO). */
+  recordRewardHistory: (group: SampledGroup, state: LoopState) => void;
   /** Which groups to keep (DAPO dynamic sampling, difficulty filters); all when no filter is set. */
   keepGroups: (rewards_G_N: number[][]) => boolean[];
   learningRateAt: (step: number) => number;
   useReference: boolean;
   /** Rollouts on inference servers (`rollout.backend: "openai"`); absent: the engine samples. */
   rollout?: RolloutPipeline;
+  /** Carried across steps and saved in checkpoints (`loop-state.ts`). */
+  state: LoopState;
 }
 
 export interface StepResult {
@@ -48,8 +56,11 @@ export async function sampleRound(
   count: number,
   sampler: RolloutSampler = context.client,
 ) {
-  const { config } = context;
-  const problems = context.source.batch(step, count, round);
+  const { config, state } = context;
+  const problems = chooseProblems(config, state, (drawn) => context.source.batch(step, drawn, round), count, [
+    step,
+    round,
+  ]);
   return sampleGroups({
     client: sampler,
     codec: context.codec,
@@ -58,16 +69,41 @@ export async function sampleRound(
     groupSize: config.groupSize,
     sampling: { ...config.sampling, seed: mixSeed(config.seed, SAMPLE_STREAM, step, round) },
     grade: (items) => context.source.grade(items),
-    rewarder: context.rewarder,
+    rewarder: (facts) => context.rewarder(facts, state),
   });
+}
+
+/** Advantages of the kept groups through the outcome registry or the step estimators (tokens, state). */
+function advantagesOf(context: StepContext, kept: SampledGroup[]) {
+  const { advantage } = context.config;
+  const rewards_G_N = kept.map((group) => group.samples.map((sample) => sample.reward));
+  if (kept.length === 0) return { advantages_G_N: [] as number[][] };
+  if (!stepAdvantageEstimators.has(advantage.estimator)) {
+    return {
+      advantages_G_N: computeAdvantages(rewards_G_N, {
+        ...advantage.options,
+        estimator: advantage.estimator,
+      }),
+    };
+  }
+  const result = computeStepAdvantages(advantage.estimator, {
+    rewards_G_N,
+    tokens_G_N_T: kept.map((group) => group.samples.map((sample) => sample.tokens)),
+    keys_G: kept.map((group) => problemKey(group.problem)),
+    state: context.state.advantage,
+    options: advantage.options,
+  });
+  if (result.state !== undefined) context.state.advantage = result.state;
+  return result;
 }
 
 /**
  * One RLVR step: sample G groups of N → grade → rewards → filter (refilling dropped groups for up
- * to `refill` rounds, DAPO arXiv:2503.14476 §3.2) → advantages → coefficients → update.
+ * to `refill` rounds, DAPO arXiv:2503.14476 §3.2; then from the replay buffer when configured) →
+ * advantages → coefficients → update.
  */
 export async function trainStep(context: StepContext, step: number): Promise<StepResult> {
-  const { config } = context;
+  const { config, state } = context;
   const started = performance.now();
   const sampled: SampledGroup[] = [];
   const kept: SampledGroup[] = [];
@@ -85,15 +121,15 @@ export async function trainStep(context: StepContext, step: number): Promise<Ste
     sampled.push(...result.groups);
     kept.push(...result.groups.filter((_, index) => keep[index]));
   }
-  const rewards_G_N = kept.map((group) => group.samples.map((sample) => sample.reward));
-  const advantages_G_N =
-    kept.length === 0
-      ? []
-      : computeAdvantages(rewards_G_N, {
-          estimator: config.advantage.estimator,
-          ...config.advantage.options,
-        });
-  const sequences = buildSequences(kept, advantages_G_N, { maskTruncated: config.maskTruncated });
+  for (const group of sampled) context.recordRewardHistory(group, state);
+  recordPassRates(config, state, sampled);
+  const { advantages_G_N, tokenAdvantages_G_N_T } = advantagesOf(context, kept);
+  const fresh = buildSequences(kept, advantages_G_N, {
+    maskTruncated: config.maskTruncated,
+    tokenAdvantages_G_N_T,
+  });
+  const replayed = replaySequences(config, state, fresh, config.promptsPerStep - kept.length, step);
+  const sequences = [...fresh, ...replayed];
   const trainingStarted = performance.now();
   const training =
     sequences.length === 0
@@ -119,6 +155,10 @@ export async function trainStep(context: StepContext, step: number): Promise<Ste
     groupsSampled: sampled.length,
     groupsKept: kept.length,
     groupsDropped: sampled.length - kept.length,
+    ...(config.replay === undefined
+      ? {}
+      : { replayedSequences: replayed.length, replayBufferSize: state.replay?.items.length ?? 0 }),
+    maskedSequences: fresh.filter((sequence) => sequence.lossMask === 0).length,
     learningRate: context.learningRateAt(step),
     ...training,
     samplingSeconds,
@@ -154,7 +194,7 @@ export function lossOptions(config: TrainConfig): PolicyLossOptions {
 /**
  * Statistics of the sampled groups: reward and accuracy means, response lengths, truncation rate,
  * the fraction of groups whose rewards are all equal (no GRPO signal), and the entropy estimate
- * H ≈ −mean log π(sampled token) (Monte-Carlo estimate of the per-token entropy at temperature 1).
+ * H ≈ −mean log π_T(sampled token) (Monte-Carlo estimate of the per-token entropy of the sampling policy).
  */
 export function rolloutMetrics(groups: SampledGroup[]): Record<string, number> {
   const samples = groups.flatMap((group) => group.samples);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEngine, startEngine } from "../../engine/process.js";
 import { PACKAGE_ROOT } from "../../engine/python.js";
 import { advantageEstimators } from "../advantages/registry.js";
+import { stepAdvantageEstimators } from "../advantages/step-estimators.js";
 import { policyLosses } from "../losses/registry.js";
 import { parseTrainConfig, type TrainConfigInput } from "./config.js";
 import { createLiveView } from "./live-view.js";
@@ -97,10 +98,12 @@ describe("boxed train end to end (one engine for every run)", () => {
 
   it("runs every registered advantage estimator and loss for a step", async () => {
     const runs: [string, Partial<TrainConfigInput>][] = [
-      ...[...advantageEstimators.keys()].map((estimator): [string, Partial<TrainConfigInput>] => [
-        `advantage-${estimator}`,
-        { advantage: { estimator } },
-      ]),
+      ...[...advantageEstimators.keys(), ...stepAdvantageEstimators.keys()].map(
+        (estimator): [string, Partial<TrainConfigInput>] => [
+          `advantage-${estimator}`,
+          { advantage: { estimator } },
+        ],
+      ),
       ...[...policyLosses.keys()].map((loss): [string, Partial<TrainConfigInput>] => [
         `loss-${loss}`,
         { loss: { name: loss } },

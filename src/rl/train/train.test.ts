@@ -152,10 +152,13 @@ describe("algorithms from the rl registries", () => {
     });
     const algorithms = resolveAlgorithms(config);
     const problem = { id: "p", benchmark: "b", question: "q", answer: "a" };
-    const [right, wrong] = algorithms.rewarder([
-      { problem, text: "a", correct: true, length: 2, stopReason: "stop" },
-      { problem, text: "b", correct: false, length: 8, stopReason: "length" },
-    ]);
+    const [right, wrong] = algorithms.rewarder(
+      [
+        { problem, text: "a", correct: true, length: 2, stopReason: "stop" },
+        { problem, text: "b", correct: false, length: 8, stopReason: "length" },
+      ],
+      {},
+    );
     expect(right.terms.correctness).toBe(1);
     expect(wrong.terms.correctness).toBe(0);
     expect(wrong.total).toBeCloseTo(wrong.terms.correctness + 0.5 * wrong.terms.overlong);
