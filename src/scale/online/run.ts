@@ -44,7 +44,7 @@ export interface RunOptions {
 }
 
 export interface RunResult {
-  /** The chosen response (first arrival in the winning cluster), or null when no sample had an answer. */
+  /** The chosen response (lowest sample index in the winning cluster), or null when no sample had an answer. */
   selected: { index: number; text: string; answer: string } | null;
   votes: { answer: string; weight: number }[];
   samplesUsed: number;
@@ -174,17 +174,20 @@ function summarize(
   stopReason: string,
   cancelled: number,
 ): RunResult {
-  const traces = currentTraces(finished, equivalent);
+  // Selection sees the traces in sample-index order, so ties (broken towards the cluster of the
+  // lowest index) do not depend on which request happened to finish first: a seeded request is reproducible.
+  const ordered = [...finished].sort((a, b) => a.index - b.index);
+  const traces = currentTraces(ordered, equivalent);
   const winners = strategy.select(traces);
   const position = traces.findIndex((trace) => trace.cluster === winners[0]);
-  const chosen = position >= 0 ? finished[position] : undefined;
+  const chosen = position >= 0 ? ordered[position] : undefined;
   const representative = new Map<number, string>();
   traces.forEach((trace, index) => {
     if (trace.cluster >= 0 && !representative.has(trace.cluster))
-      representative.set(trace.cluster, finished[index]?.answer ?? "");
+      representative.set(trace.cluster, ordered[index]?.answer ?? "");
   });
   const usage = { promptTokens: 0, completionTokens: 0 };
-  for (const item of finished) {
+  for (const item of ordered) {
     usage.promptTokens += item.completion.usage.promptTokens;
     usage.completionTokens += item.completion.usage.completionTokens;
   }
@@ -196,11 +199,11 @@ function summarize(
       answer: representative.get(cluster) ?? "",
       weight,
     })),
-    samplesUsed: finished.length,
+    samplesUsed: ordered.length,
     stopReason,
     usage,
     cancelled,
-    completions: finished.map((item) => item.completion),
+    completions: ordered.map((item) => item.completion),
   };
 }
 

@@ -2,7 +2,7 @@
  * Which strategy a request asks for: a model name `spec:upstream-model` (e.g. `maj@8:qwen`,
  * `early@16,margin=2:qwen`) or a body field `boxed: {strategy: "maj@8"}`. No strategy → passthrough.
  */
-import { createStrategy } from "../strategies/registry.js";
+import { createStrategy, STRATEGIES } from "../strategies/registry.js";
 import type { Strategy } from "../strategies/types.js";
 import { invalidRequest } from "./errors.js";
 
@@ -15,7 +15,36 @@ export interface Route {
   parallel?: number;
 }
 
-const SPEC_PREFIX = /^([a-z][a-z0-9-]*@\d+(?:,[a-z][a-z-]*=[^,:@\s]+)*):(.+)$/;
+const SPEC_PREFIX = /^([a-z][a-z0-9-]*@\d+(?:,[a-z][a-z-]*=[^,:@\s]+)*):(\S(?:.*\S)?)$/;
+
+/**
+ * A model name that means a strategy but does not parse (`maj@-1:m`, `MAJ@4:m`, `maj8:m`,
+ * `maj@4: m`): an `@` before the first colon, or a known strategy name (any case) followed by a
+ * digit, `@` or `,`. Forwarding it upstream as a model name would fail far from the typo.
+ */
+function looksLikeStrategy(model: string): boolean {
+  const colon = model.indexOf(":");
+  if (colon < 0) return false;
+  const head = model.slice(0, colon).trim().toLowerCase();
+  if (head.includes("@")) return true;
+  return [...STRATEGIES.keys()].some((name) => new RegExp(`^${name}[\\d@,]`).test(head));
+}
+
+function nearMissError(model: string) {
+  const head = model.slice(0, model.indexOf(":"));
+  let reason = "the model after the colon must not start or end with spaces";
+  try {
+    createStrategy(head);
+  } catch (error) {
+    reason = error instanceof Error ? error.message : String(error);
+  }
+  return invalidRequest(
+    `model "${model}" looks like a strategy prefix but does not parse: ${reason}. ` +
+      `Write <name>@<budget>[,key=value…]:<model>, e.g. maj@8:${model.slice(model.indexOf(":") + 1).trim() || "my-model"}; ` +
+      `known strategies: ${[...STRATEGIES.keys()].join(", ")}`,
+    "model",
+  );
+}
 
 export function routeRequest(body: Record<string, unknown>): Route {
   const model = body.model;
@@ -27,6 +56,7 @@ export function routeRequest(body: Record<string, unknown>): Route {
   }
   const fields = (extra ?? {}) as Record<string, unknown>;
   const prefixed = SPEC_PREFIX.exec(model);
+  if (!prefixed && looksLikeStrategy(model)) throw nearMissError(model);
   const spec = fields.strategy ?? prefixed?.[1];
   const upstreamModel = prefixed?.[2] ?? model;
   if (spec === undefined) return { strategy: null, upstreamModel };
