@@ -58,7 +58,7 @@ if (values.serve) {
   });
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const failures = await runSampling({
+  const { failures } = await runSampling({
     requests: plan.requests,
     sampler,
     store,

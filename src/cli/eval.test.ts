@@ -169,6 +169,18 @@ describe("boxed eval against a server", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it("bad input: a base URL without /v1 fails the preflight with a hint, and earlier results stay", async () => {
+    const first = await runCli([...base(fake.url, "no-v1"), "--n", "2"]);
+    expect(first.code, first.stderr).toBe(0);
+    const before = readFileSync(join(folder, "no-v1", "results.json"), "utf8");
+    const result = await runCli([...base(fake.url.replace(/\/v1$/, ""), "no-v1"), "--n", "4"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /HTTP 404.*serve under \/v1: is --base-url missing it \(e\.g\. http:\/\/127\.0\.0\.1:\d+\/v1\)/,
+    );
+    expect(readFileSync(join(folder, "no-v1", "results.json"), "utf8")).toBe(before);
+  });
+
   it("bad input: a wrong API key is named as such", async () => {
     const result = await runCli([...base(keyed.url, "key"), "--api-key", "wrong"]);
     expect(result.code).toBe(1);
@@ -178,7 +190,7 @@ describe("boxed eval against a server", () => {
   it("bad input: malformed server JSON is reported as server errors, not wrong answers, and outputs are still written", async () => {
     const result = await runCli([...base(malformed.url, "malformed"), "--retries", "1"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/3 requests failed \(first: .*malformed JSON/);
+    expect(result.stderr).toMatch(/3 requests \(3 samples\) failed \(first: .*malformed JSON/);
     const results: EvalResults = JSON.parse(readFileSync(join(folder, "malformed", "results.json"), "utf8"));
     expect(results.benchmarks.problems).toMatchObject({ errors: 3, samples: 0, problemsWithoutSamples: 3 });
   });

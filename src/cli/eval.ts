@@ -238,7 +238,7 @@ async function evaluateOnline(flags: EvalFlags, out: string): Promise<void> {
       ...params,
       configHash: scope.configHash,
     };
-    const { results, failures } = await evaluation.runEvaluation({
+    const { results, failures, fatal, written } = await evaluation.runEvaluation({
       benchmarks,
       sampler,
       storePath,
@@ -253,10 +253,15 @@ async function evaluateOnline(flags: EvalFlags, out: string): Promise<void> {
       scoring: { grader: grading.grader, equivalent: grading.equivalent, config, out, seed: flags.seed },
     });
     process.stdout.write(evaluation.formatSummary(results));
-    process.stdout.write(`wrote ${join(out, "results.json")}, samples.jsonl, report.html\n`);
+    process.stdout.write(
+      written
+        ? `wrote ${join(out, "results.json")}, samples.jsonl, report.html\n`
+        : `every request failed: kept the earlier ${join(out, "results.json")} as it was\n`,
+    );
     if (failures.length > 0) {
+      const missing = failures.reduce((sum, failure) => sum + failure.count, 0);
       process.stderr.write(
-        `boxed eval: ${failures.length} requests failed (first: ${failures[0].message}); their samples are missing and counted as server errors, not wrong answers. Completed samples are kept in ${storePath}; rerun the same command to retry only the missing ones.\n`,
+        `boxed eval: ${failures.length} requests (${missing} samples) failed${fatal ? `, the run stopped at a fatal error: ${fatal.message}` : ` (first: ${failures[0]?.message})`}; their samples are missing and counted as server errors, not wrong answers. Completed samples are kept in ${storePath}; rerun the same command to retry only the missing ones.\n`,
       );
       process.exitCode = 1;
     }

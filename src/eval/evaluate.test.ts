@@ -51,28 +51,75 @@ function stubSampler(): Sampler & { calls: string[] } {
   };
 }
 
+function options(out: string, sampler: Sampler, n = 2) {
+  return {
+    benchmarks: [{ name: "t", problems }],
+    sampler,
+    storePath: join(out, "samples.sqlite"),
+    scope: { model: "m", configHash: "h" },
+    template: getPromptTemplate("plain"),
+    mode: "chat" as const,
+    n,
+    samplesPerRequest: 2,
+    concurrency: 1,
+    progress: false,
+    scoring: { grader, equivalent: (a: string, b: string) => a === b, config: { model: "m" }, out },
+  };
+}
+
 describe("runEvaluation", () => {
-  it("on a fatal server error stops sampling, still writes results from the stored samples, then rethrows", async () => {
+  it("on a fatal server error stops sampling, counts and lists every missing request, still writes results", async () => {
     const out = mkdtempSync(join(tmpdir(), "boxed-evaluate-"));
     const sampler = stubSampler();
-    const run = runEvaluation({
-      benchmarks: [{ name: "t", problems }],
-      sampler,
-      storePath: join(out, "samples.sqlite"),
-      scope: { model: "m", configHash: "h" },
-      template: getPromptTemplate("plain"),
-      mode: "chat",
-      n: 2,
-      samplesPerRequest: 2,
-      concurrency: 1,
-      progress: false,
-      scoring: { grader, equivalent: (a, b) => a === b, config: { model: "m" }, out },
-    });
-    await expect(run).rejects.toThrow(/HTTP 401: bad key/);
+    const outcome = await runEvaluation(options(out, sampler));
+    expect(outcome.fatal?.message).toMatch(/HTTP 401: bad key/);
     expect(sampler.calls).toEqual(["0:0+2", "1:0+2", "2:0+2"]); // nothing after the fatal error
+    // The failed request and the one never sent are both listed; their 4 samples are server errors.
+    expect(outcome.failures.map((failure) => [failure.problemId, failure.message])).toEqual([
+      ["2", "HTTP 401: bad key"],
+      ["3", "not sent: the run stopped at HTTP 401: bad key"],
+    ]);
     const results: EvalResults = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
-    expect(results.benchmarks.t).toMatchObject({ problems: 4, samples: 4, n: 2, problemsWithoutSamples: 2 });
+    expect(results.benchmarks.t).toMatchObject({
+      problems: 4,
+      samples: 4,
+      n: 2,
+      errors: 4,
+      problemsWithoutSamples: 2,
+    });
+    expect(results.benchmarks.t.failures).toHaveLength(2);
     expect(results.benchmarks.t.metrics["pass@1"]).toBe(0.5);
     expect(existsSync(join(out, "report.html"))).toBe(true);
+  });
+
+  it("a run whose requests all fail keeps the earlier results (e.g. --n raised against a wrong URL)", async () => {
+    const out = mkdtempSync(join(tmpdir(), "boxed-evaluate-"));
+    const good: Sampler = {
+      async sample(request, onSample) {
+        return Array.from({ length: request.n }, (_, offset): Sample => {
+          const sample: Sample = {
+            problemId: request.problemId,
+            index: request.firstIndex + offset,
+            text: "\\boxed{7}",
+            finishReason: "stop",
+            usage: { promptTokens: 1, completionTokens: 5 },
+          };
+          onSample?.(sample);
+          return sample;
+        });
+      },
+    };
+    expect((await runEvaluation(options(out, good))).written).toBe(true);
+    const before = readFileSync(join(out, "results.json"), "utf8");
+    const down: Sampler = {
+      async sample() {
+        throw new SampleError("HTTP 404: Not Found; OpenAI-compatible servers serve under /v1", true, 404);
+      },
+    };
+    const outcome = await runEvaluation(options(out, down, 4));
+    expect(outcome.written).toBe(false);
+    expect(outcome.failures.reduce((sum, failure) => sum + failure.count, 0)).toBe(8);
+    expect(outcome.results.benchmarks.t?.errors).toBe(8);
+    expect(readFileSync(join(out, "results.json"), "utf8")).toBe(before);
   });
 });

@@ -1,6 +1,9 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { PromptMessage, PromptTemplate } from "../data/prompts.js";
 import type { Problem } from "../data/types.js";
 import type { Sampler } from "../sample/openai-sampler.js";
+import type { SampleError } from "../sample/retry.js";
 import { SampleStore, type StoreScope } from "../store/sample-store.js";
 import type { Equivalence } from "./metrics/cluster.js";
 import { computeMetrics } from "./metrics/summary.js";
@@ -65,13 +68,21 @@ export interface EvaluationOptions {
   onPlan?: (plan: EvalPlan) => void;
 }
 
+export interface EvaluationOutcome {
+  results: EvalResults;
+  failures: RequestFailure[];
+  /** The error that stopped sampling early, if any (the CLI reports it and exits 1). */
+  fatal: SampleError | null;
+  /** False when every request failed and earlier results in the run directory were kept as they were. */
+  written: boolean;
+}
+
 /**
  * The online evaluation: plan what is missing from the store, sample it (persisting each sample
- * as it arrives), then grade, score and write the run directory from everything stored.
+ * as it arrives), then grade, score and write the run directory from everything stored. A run in
+ * which every request failed leaves an existing results.json untouched (the failures are returned).
  */
-export async function runEvaluation(
-  options: EvaluationOptions,
-): Promise<{ results: EvalResults; failures: RequestFailure[] }> {
+export async function runEvaluation(options: EvaluationOptions): Promise<EvaluationOutcome> {
   const store = new SampleStore(options.storePath);
   try {
     const load = () =>
@@ -82,9 +93,7 @@ export async function runEvaluation(
     const plan = planRequests(load(), options.n, options.samplesPerRequest);
     options.onPlan?.(plan);
     const progress = options.progress === false ? null : new ProgressBar(plan.missing);
-    // A fatal error (rejected key, unknown model) stops sampling; what was stored is still scored and written.
-    let fatal: unknown = null;
-    const failures = await runSampling({
+    const { failures, fatal, stored } = await runSampling({
       requests: plan.requests,
       sampler: options.sampler,
       store,
@@ -95,26 +104,24 @@ export async function runEvaluation(
       concurrency: options.concurrency,
       onSample: () => progress?.advance(),
       onError: () => progress?.error(),
-    })
-      .catch((error: unknown) => {
-        fatal = error;
-        return [] as RequestFailure[];
-      })
-      .finally(() => progress?.finish());
+    }).finally(() => progress?.finish());
     const samples = load().map((benchmark) => ({
       benchmark: benchmark.name,
       problems: benchmark.problems,
       samples: benchmark.stored,
     }));
+    const out = options.scoring.out;
+    const allFailed = plan.requests.length > 0 && stored === 0;
+    const keep = allFailed && out !== undefined && existsSync(join(out, "results.json"));
     const { results } = await scoreAndReport(samples, {
       ...options.scoring,
+      ...(keep && { out: undefined }),
       failures,
       n: options.n,
       template: options.template,
       lengthUnit: "tokens",
     });
-    if (fatal) throw fatal;
-    return { results, failures };
+    return { results, failures, fatal, written: out !== undefined && !keep };
   } finally {
     store.close();
   }

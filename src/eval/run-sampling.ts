@@ -26,16 +26,34 @@ export interface RequestFailure {
   message: string;
 }
 
+export interface SamplingOutcome {
+  /** Every request that did not deliver its samples: failed, or never sent because the run stopped. */
+  failures: RequestFailure[];
+  /** The error that stopped the run (rejected key, wrong URL, unknown model), if any. */
+  fatal: SampleError | null;
+  /** Samples stored by this run. */
+  stored: number;
+}
+
 /**
  * Runs the planned requests with `concurrency` workers. Each sample is written to the store the
  * moment it arrives. A failed request is recorded (its samples stay missing, so a rerun retries
- * them) and the run goes on; a fatal error (rejected key, unknown model) stops new requests and is
- * rethrown once the requests in flight have settled.
+ * them) and the run goes on; a fatal error (rejected key, unknown model, wrong URL) stops new
+ * requests, and those never sent are listed as failures too, so no missing sample goes uncounted.
  */
-export async function runSampling(options: SamplingRunOptions): Promise<RequestFailure[]> {
+export async function runSampling(options: SamplingRunOptions): Promise<SamplingOutcome> {
   const failures: RequestFailure[] = [];
   let next = 0;
+  let stored = 0;
   let fatal: SampleError | null = null;
+  const fail = (request: PlannedRequest, message: string) =>
+    failures.push({
+      benchmark: request.benchmark,
+      problemId: request.problem.id,
+      firstIndex: request.firstIndex,
+      count: request.count,
+      message,
+    });
   const work = async (request: PlannedRequest) => {
     const prompt = renderPrompt(options.template, request.problem, options.mode, options.renderChat);
     try {
@@ -43,28 +61,27 @@ export async function runSampling(options: SamplingRunOptions): Promise<RequestF
         { problemId: request.problem.id, prompt, n: request.count, firstIndex: request.firstIndex },
         (sample) => {
           options.store.put(request.benchmark, options.scope, sample);
+          stored++;
           options.onSample?.();
         },
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof SampleError && error.fatal) fatal ??= error;
-      failures.push({
-        benchmark: request.benchmark,
-        problemId: request.problem.id,
-        firstIndex: request.firstIndex,
-        count: request.count,
-        message,
-      });
+      fail(request, message);
       options.onError?.(message);
     }
   };
   const worker = async () => {
-    while (fatal === null && next < options.requests.length) await work(options.requests[next++]);
+    while (fatal === null && next < options.requests.length)
+      await work(options.requests[next++] as PlannedRequest);
   };
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(options.concurrency, options.requests.length)) }, worker),
   );
-  if (fatal) throw fatal;
-  return failures;
+  const stopped = fatal as SampleError | null;
+  if (stopped)
+    for (const request of options.requests.slice(next))
+      fail(request, `not sent: the run stopped at ${stopped.message}`);
+  return { failures, fatal: stopped, stored };
 }

@@ -135,7 +135,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         error: { message: "Incorrect API key provided", type: "invalid_request_error" },
       });
     }
-    if (request.url?.endsWith("/models"))
+    // Like vLLM and the engine: the API lives under /v1 only (a base URL without it gets FastAPI's 404).
+    if (!request.url?.startsWith("/v1/")) return send(response, 404, { detail: "Not Found" });
+    if (request.url.endsWith("/models"))
       return send(response, 200, { object: "list", data: [{ id: "fake", object: "model" }] });
     const { key, prompt, seed, n, response: body } = completion(JSON.parse(raw), options.answers ?? 5);
     if (options.rejectN && n > 1) {
