@@ -39,7 +39,33 @@ function matrixRows(body: string): string[][] {
 
 const MATRIX_PATTERN = /^\\begin\{([pbvBV]?matrix|array)\}(?:\{[^{}]*\})?([\s\S]*)\\end\{\1\}$/;
 
+/** Between two matrices of a written-out sum: `\end{pmatrix} + \begin{pmatrix}`. */
+const MATRIX_SUM_SIGN = /(?<=\\end\{[pbvBV]?matrix\})\s*([+-])\s*(?=\\begin\{[pbvBV]?matrix\})/;
+
+/** A sum of matrices of one shape written out (`A + B - C`), as the matrix of its entrywise sums. */
+function parseMatrixSum(text: string): AnswerValue | null {
+  const pieces = text.split(MATRIX_SUM_SIGN);
+  if (pieces.length < 3) return null;
+  const matrices = pieces
+    .filter((_, index) => index % 2 === 0)
+    .map((piece) => MATRIX_PATTERN.exec(piece.trim()));
+  if (matrices.some((match) => !match)) return null;
+  const cells = matrices.map((match) => matrixRows(match![2]));
+  const shape = (rows: string[][]) => rows.map((row) => row.length).join();
+  if (cells.some((rows) => shape(rows) !== shape(cells[0]))) return null;
+  const rows = cells[0].map((row, r) =>
+    row.map((_, c) =>
+      parseAnswerValue(
+        cells.map((matrix, m) => `${m > 0 ? pieces[2 * m - 1] : ""}(${matrix[r][c]})`).join(""),
+      ),
+    ),
+  );
+  return { kind: "matrix", rows };
+}
+
 function parseMatrix(text: string): AnswerValue | null {
+  const sum = parseMatrixSum(text);
+  if (sum) return sum;
   const inner = text.replace(/^[[(]\s*(\\begin[\s\S]*\\end\{[a-zA-Z]+\})\s*[\])]$/, "$1");
   const match = MATRIX_PATTERN.exec(inner);
   if (!match) return null;

@@ -92,23 +92,21 @@ function exactInteger(expression: BoxedExpression): bigint | null {
 const ZERO_FLOOR = 1e-12;
 
 /**
- * Numeric closeness of two constants. `writtenDecimal`: a side was written with a decimal point, so
- * Math-Verify's rounding-like tolerance applies (10^-precision · max(1, |b|)); otherwise the values
- * are exact symbolic ones and only floating-point error is forgiven (10^-precision relative), so
- * `\frac{1}{10^9}` ≠ `\frac{2}{10^9}`.
+ * Numeric closeness of two constants to `precision` significant digits (real and imaginary parts),
+ * with an absolute floor of 1e-12 only for values that should be 0 (`\sin\pi` ≈ 1.2e-16), so that
+ * `\frac{1}{10^9}` ≠ `\frac{2}{10^9}` and `4.1\times10^{-9}` ≠ `4.1\times10^{-8}`.
  */
 function numericallyClose(
   first: BoxedExpression,
   second: BoxedExpression,
   precision: number,
-  writtenDecimal: boolean,
 ): boolean | null {
   const firstValue = numericValue(first);
   const secondValue = numericValue(second);
   if (!firstValue || !secondValue) return null;
   const close = (a: number, b: number) => {
-    if (writtenDecimal || !Number.isFinite(a) || !Number.isFinite(b)) return closeEnough(b, a, precision);
-    return Math.abs(a - b) <= Math.max(ZERO_FLOOR, 10 ** -precision * Math.max(Math.abs(a), Math.abs(b)));
+    if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;
+    return Math.abs(a - b) <= ZERO_FLOOR || closeEnough(a, b, precision);
   };
   return close(firstValue.real, secondValue.real) && close(firstValue.imaginary, secondValue.imaginary);
 }
@@ -120,7 +118,7 @@ function agreeAtRandomPoints(first: BoxedExpression, second: BoxedExpression, va
     variables.forEach((variable, index) => {
       assignment[variable] = POINTS[(attempt * variables.length + index) % POINTS.length];
     });
-    const verdict = numericallyClose(first.subs(assignment), second.subs(assignment), POINT_TOLERANCE, false);
+    const verdict = numericallyClose(first.subs(assignment), second.subs(assignment), POINT_TOLERANCE);
     if (verdict === false) return false;
     if (verdict === true) agreeing++;
   }
@@ -164,8 +162,7 @@ function compareParsed(
     const predictedInteger = exactInteger(predicted);
     if (goldInteger !== null && predictedInteger !== null)
       return goldInteger === predictedInteger ? "equal" : "different";
-    const writtenDecimal = /\d?\.\d/.test(goldLatex) || /\d?\.\d/.test(predictedLatex);
-    const close = numericallyClose(gold, predicted, options.precision, writtenDecimal);
+    const close = numericallyClose(gold, predicted, options.precision);
     if (close !== null) return close ? "equal" : "different";
   }
   if (gold.isSame(predicted)) return "equal";

@@ -35,7 +35,9 @@ describe("symbolic expressions", () => {
     ["x^2-1", "(x-1)^2", false],
     ["\\frac{1}{10^9}", "\\frac{2}{10^9}", false],
     ["\\sin(\\pi)", "0", true],
-    ["\\frac{\\sqrt{2}}{1000}", "0.001414", true],
+    // Significant figures, not an absolute floor: 4 of them are a rounding, as 0.33 is for 1/3.
+    ["\\frac{\\sqrt{2}}{1000}", "0.001414", false],
+    ["\\frac{\\sqrt{2}}{1000}", "0.00141421356", true],
     ["\\frac12", "\\frac{1}{2}", true],
     ["\\sqrt2", "\\sqrt{2}", true],
     ["\\frac{9}{4}\\pi", "\\frac94\\pi", true],

@@ -10,8 +10,9 @@
  */
 import { parseAnswerValue } from "./answer-value.js";
 import { type CompareOptions, compareValues, type Verdict } from "./compare.js";
-import { normalizeAnswer } from "./normalize.js";
+import { normalizeAnswer, stripDelimiters } from "./normalize.js";
 import type { GradeOptions } from "./types.js";
+import { sameDimension, splitQuantity } from "./units.js";
 
 /** Longest answer (characters) normalized and compared structurally; longer ones compare as raw text only. */
 const MAX_ANSWER_LENGTH = 5000;
@@ -42,6 +43,31 @@ function compareAsRadians(gold: string, predicted: string, resolved: CompareOpti
   const goldValue = goldDegrees ? normalizeAnswer(toRadians(gold)) : normalizeAnswer(gold);
   const predictedValue = goldDegrees ? normalizeAnswer(predicted) : normalizeAnswer(toRadians(predicted));
   return compareValues(parseAnswerValue(goldValue), parseAnswerValue(predictedValue), resolved);
+}
+
+/** A conversion factor as LaTeX the exact path reads (`2.54\times10^{-2}`). */
+function factorLatex(factor: number): string {
+  const [mantissa, exponent] = factor.toExponential(12).split("e");
+  return `${mantissa.replace(/\.?0+$/, "")}\\times10^{${Number(exponent)}}`;
+}
+
+/**
+ * Gold and answer in different units of one dimension (`0.5 m` vs `50 cm`): the answer's quantity
+ * converted to the gold's unit, q_gold = q_answer · scale_answer / scale_gold.
+ */
+function compareInUnits(gold: string, predicted: string, resolved: CompareOptions): Verdict {
+  const goldQuantity = splitQuantity(stripDelimiters(gold.trim()));
+  const predictedQuantity = splitQuantity(stripDelimiters(predicted.trim()));
+  const goldUnit = goldQuantity?.unit;
+  const predictedUnit = predictedQuantity?.unit;
+  if (!goldUnit || !predictedUnit || !sameDimension(goldUnit, predictedUnit)) return "different";
+  if (goldUnit.scale === predictedUnit.scale) return "different";
+  const converted = `(${normalizeAnswer(predictedQuantity.quantity)})\\cdot ${factorLatex(predictedUnit.scale / goldUnit.scale)}`;
+  return compareValues(
+    parseAnswerValue(normalizeAnswer(goldQuantity.quantity)),
+    parseAnswerValue(normalizeAnswer(converted)),
+    resolved,
+  );
 }
 
 const equalIf = (condition: boolean): Verdict => (condition ? "equal" : "different");
@@ -80,6 +106,7 @@ function compareUncached(gold: string, predicted: string, resolved: CompareOptio
   if (goldNormal === predictedNormal) return "equal";
   if (goldNormal === "" || predictedNormal === "") return "different";
   const verdict = compareValues(parseAnswerValue(goldNormal), parseAnswerValue(predictedNormal), resolved);
+  if (verdict !== "equal" && compareInUnits(gold, predicted, resolved) === "equal") return "equal";
   if (verdict === "equal" || !resolved.degreesAsRadians) return verdict;
   return compareAsRadians(gold, predicted, resolved) === "equal" ? "equal" : verdict;
 }

@@ -12,8 +12,6 @@ export interface Rational {
   inexact: boolean;
   /** True when the answer carried a percent sign; the value is the bare number (28 for `28\%`). */
   percent: boolean;
-  /** True when written with a power of ten (`1.5e-9`): its tolerance is then purely relative. */
-  scientific?: boolean;
 }
 
 /** Longest digit string accepted on the fast path; longer numbers go to the guarded comparison. */
@@ -37,7 +35,6 @@ function parseDecimal(text: string): Rational | null {
     denominator: exponent >= 0 ? 1n : scale,
     inexact: fraction.length > 0,
     percent: false,
-    scientific: match[4] !== undefined || match[5] !== undefined,
   };
 }
 
@@ -92,7 +89,6 @@ function divide(top: Rational | null, bottom: Rational | null, negate: boolean):
     denominator,
     inexact: top.inexact || bottom.inexact,
     percent: false,
-    scientific: top.scientific || bottom.scientific,
   };
 }
 
@@ -110,15 +106,23 @@ export function fromPercent(value: Rational): Rational {
   return { ...value, denominator: value.denominator * 100n, percent: false };
 }
 
+/** Slack for the last bit of a double at the boundary: `1/3` vs `0.333333` differ by exactly 10^-6 relative. */
+const ROUNDING_SLACK = 1 + 1e-9;
+
 /**
- * Float comparison with relative tolerance 10^-precision: |a − b| ≤ 10^-precision · max(1, |b|).
- * Matches Math-Verify's default `float_rounding=6` on the cases it tests (e.g. 1/12 vs 0.0833333333).
- * `relativeOnly` drops the max(1, ·) floor, for values written in scientific notation (`1.5e-9`).
+ * Float comparison to `precision` significant digits: |a − b| ≤ 10^-precision · max(|a|, |b|).
+ * Purely relative, so small magnitudes keep their significant figures (`4.1e-9` ≠ `4.1e-8`, where
+ * the absolute floor max(1, |b|) of Math-Verify's `float_rounding` would call every pair below
+ * 10^-6 equal); 1/12 vs 0.0833333333 still agree.
  */
-export function closeEnough(first: number, second: number, precision: number, relativeOnly = false): boolean {
+export function closeEnough(first: number, second: number, precision: number): boolean {
   if (!Number.isFinite(first) || !Number.isFinite(second)) return first === second;
-  const scale = relativeOnly ? Math.abs(second) : Math.max(1, Math.abs(second));
-  return Math.abs(first - second) <= 10 ** -precision * scale;
+  return withinRelative(Math.abs(first - second), Math.max(Math.abs(first), Math.abs(second)), precision);
+}
+
+/** distance ≤ 10^-precision · scale (with the rounding slack). */
+export function withinRelative(distance: number, scale: number, precision: number): boolean {
+  return distance <= 10 ** -precision * scale * ROUNDING_SLACK;
 }
 
 /**
@@ -131,10 +135,9 @@ export function numbersEqual(gold: Rational, predicted: Rational, precision: num
   for (const first of readings(gold)) {
     for (const second of readings(predicted)) {
       if (rationalsEqual(first, second)) return true;
-      const relativeOnly = Boolean(first.scientific || second.scientific);
       if (
         (first.inexact || second.inexact) &&
-        closeEnough(rationalToNumber(second), rationalToNumber(first), precision, relativeOnly)
+        closeEnough(rationalToNumber(second), rationalToNumber(first), precision)
       )
         return true;
     }

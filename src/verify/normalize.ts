@@ -23,7 +23,7 @@ const UNICODE: [RegExp, string][] = [
   [/±/g, "\\pm "],
   [/²/g, "^2"],
   [/³/g, "^3"],
-  [/°/g, ""],
+  [/°/g, "^{\\circ}"],
 ];
 
 /** Connectives inside \text become list separators: `6 \text{ and } 8` → `6 , 8`. */
@@ -136,7 +136,7 @@ function trimCharacter(text: string, character: string): string {
   return text.slice(start, end);
 }
 
-function stripDelimiters(text: string): string {
+export function stripDelimiters(text: string): string {
   let previous = "";
   while (previous !== text) {
     previous = text;
