@@ -122,6 +122,50 @@ describe("boxed train with rollouts on a second engine (OpenAI API + weight sync
     }
   }, 300_000);
 
+  it.each([
+    ["correct", [0, 1, 2, 3, 1]],
+    ["drop", [0, 1, 0, 1, 1]],
+  ] as const)(
+    "a deliberately stale batch (syncEvery 3 > maxStaleness 1) is handled by %s",
+    async (correction, staleness) => {
+      const out = join(root, `stale-${correction}`);
+      const config = parseTrainConfig(
+        remoteRun(out, server, {
+          steps: 5,
+          rolloutCorrection: { mode: "token_truncate", threshold: 2 },
+          rollout: { maxStaleness: 1, syncEvery: 3, correction },
+        }),
+      );
+      const trainer = await startEngine({ model: MODEL, seed: 0 });
+      await server.client.request("POST", "/update_weights_from_disk", { model_path: MODEL });
+      try {
+        await runTraining(config, { engine: trainer, view: quiet, handleSignals: false });
+        const metrics = readJsonLines<Record<string, number>>(join(out, "metrics.jsonl"));
+        expect(metrics.map((row) => row.staleness)).toEqual(staleness);
+        const fresh = metrics.filter((row) => row.staleness === 0);
+        const stale = metrics.filter((row) => row.staleness >= 2);
+        for (const row of fresh) {
+          expect(Math.abs(row.samplerTrainerKl)).toBeLessThan(1e-4);
+          expect(Math.abs(row.correctionWeightMean - 1)).toBeLessThan(1e-3);
+        }
+        if (correction === "drop") {
+          expect(stale).toEqual([]);
+          expect(metrics.map((row) => row.staleBatchesDropped ?? 0)).toEqual([0, 0, 1, 0, 0]);
+          return;
+        }
+        expect(stale.map((row) => row.staleBatches)).toEqual([1, 1]);
+        for (const row of stale) {
+          // Three versions behind: the trainer's log-probs have moved away from the sampler's.
+          expect(Math.abs(row.samplerTrainerKl)).toBeGreaterThan(1e-3);
+          expect(Math.abs(row.correctionWeightMean - 1)).toBeGreaterThan(1e-3);
+        }
+      } finally {
+        await trainer.stop();
+      }
+    },
+    300_000,
+  );
+
   it("rejects rollout settings that cannot work before starting anything", async () => {
     const bad = (rollout: TrainConfigInput["rollout"], model?: TrainConfigInput["model"]) =>
       runTraining(parseTrainConfig({ out: join(root, "bad"), model, rollout }), { view: quiet });
