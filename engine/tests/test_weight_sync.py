@@ -97,3 +97,19 @@ def test_bad_sync_requests_are_clear_errors_and_change_nothing(tiny_model_dir, s
     assert server.post("/v1/load_lora_adapter", json={"lora_name": "a"}).status_code == 400
     assert torch.equal(logprobs(server), before)
     assert engine_of(server).is_lora is False
+
+
+def test_completions_take_token_ids_and_return_token_ids_with_the_sampler_logprobs(server):
+    """What the trainer's remote rollouts rely on: prompt as ids in, ids + log-probs out (never text)."""
+    prompt = [1, 40, 41, 42]
+    body = {"prompt": prompt, "n": 3, "max_tokens": 6, "logprobs": 1, "seed": 5, "return_tokens_as_token_ids": True}
+    answer = post(server, "/v1/completions", body)
+    for choice in answer["choices"]:
+        tokens = [int(token.removeprefix("token_id:")) for token in choice["logprobs"]["tokens"]]
+        assert all(token.startswith("token_id:") for token in choice["logprobs"]["tokens"])
+        full = prompt + tokens
+        scored = post(server, "/logprobs", {"data": [{"tokens": full[:-1], "target_tokens": full[1:]}]})["logprobs"][0]
+        assert torch.allclose(torch.tensor(scored[len(prompt) - 1:]), torch.tensor(choice["logprobs"]["token_logprobs"]),
+                              atol=1e-5)
+    plain = post(server, "/v1/completions", {**body, "return_tokens_as_token_ids": False})
+    assert not plain["choices"][0]["logprobs"]["tokens"][0].startswith("token_id:")

@@ -125,13 +125,17 @@ export class RolloutPipeline {
     if (this.serverVersion === this.trainerVersion) return;
     const started = performance.now();
     const exported = await this.options.sync(this.trainerVersion);
-    // The servers must not change weights under a request in flight (its version would be wrong).
+    // The servers must not change weights under a request in flight (its version would be wrong); the
+    // trainer waits for that sampling, which counts as rollout wait, not as sync.
+    const waitStarted = performance.now();
     await Promise.allSettled([...this.prefetched.values()].map((batch) => batch.result));
+    const waited = (performance.now() - waitStarted) / 1000;
     const loaded = await exported.load();
     this.sampler = this.options.samplerFor(loaded.model);
     this.serverVersion = this.trainerVersion;
     this.add("syncExportSeconds", exported.exportSeconds);
-    this.add("syncSeconds", (performance.now() - started) / 1000);
+    this.add("rolloutWaitSeconds", waited);
+    this.add("syncSeconds", (performance.now() - started) / 1000 - waited);
   }
 
   private takePrefetched(step: number): InFlight | undefined {
