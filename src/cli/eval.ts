@@ -40,6 +40,42 @@ interface EvalFlags {
   samples?: string;
   dryRun?: boolean;
   progress: boolean;
+  tools?: string;
+  toolFormat: string;
+  maxToolCalls: number;
+  toolTimeout: number;
+  sandboxUrl?: string;
+  sandboxToken?: string;
+}
+
+/** Tools a model may call in `boxed eval --tools NAME`. */
+const EVAL_TOOLS = ["python"];
+
+/** The tool settings of a run (part of its config hash), or undefined without --tools. */
+async function toolSettings(flags: EvalFlags) {
+  if (flags.tools === undefined) return undefined;
+  if (!EVAL_TOOLS.includes(flags.tools))
+    throw new Error(`unknown tool "${flags.tools}" for --tools (known: ${EVAL_TOOLS.join(", ")})`);
+  const format = (await import("../tools/formats/registry.js")).getToolFormat(flags.toolFormat);
+  if (format.kind === "openai" && flags.mode !== "chat")
+    throw new Error("--tool-format openai needs --mode chat (tool_calls are a chat API field)");
+  return {
+    tools: flags.tools,
+    toolFormat: format.name,
+    maxToolCalls: flags.maxToolCalls,
+    toolTimeout: flags.toolTimeout,
+  };
+}
+
+/** The sandbox of a tool run: a SandboxFusion service at --sandbox-url, else the local sandbox. */
+async function openSandbox(flags: EvalFlags) {
+  if (flags.sandboxUrl) {
+    const { SandboxFusionClient } = await import("../tools/sandbox-fusion/client.js");
+    const token = flags.sandboxToken ?? process.env.BOXED_SANDBOX_TOKEN;
+    return new SandboxFusionClient({ url: flags.sandboxUrl, ...(token !== undefined && { token }) });
+  }
+  const { LocalSandbox } = await import("../tools/index.js");
+  return LocalSandbox.start({ limits: { wallSeconds: flags.toolTimeout, cpuSeconds: flags.toolTimeout } });
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -181,10 +217,11 @@ async function evaluateOnline(flags: EvalFlags, out: string): Promise<void> {
   const benchmarks = await loadProblems(flags);
   const renderChat = await completionRenderer(flags);
   const params = samplingConfig(flags);
+  const tools = await toolSettings(flags);
   const model = flags.model ?? basename(flags.engineModel as string);
   const scope = {
     model,
-    configHash: store.configHash({ prompt: flags.prompt, mode: flags.mode, ...params }),
+    configHash: store.configHash({ prompt: flags.prompt, mode: flags.mode, ...params, ...tools }),
   };
   const storePath = join(out, "samples.sqlite");
   const perRequest = flags.samplesPerRequest ?? flags.n;
@@ -215,8 +252,9 @@ async function evaluateOnline(flags: EvalFlags, out: string): Promise<void> {
     ? await (await import("../engine/index.js")).startEngine({ model: flags.engineModel, seed: flags.seed })
     : null;
   const grading = await verifier(flags);
+  const sandbox = tools ? await openSandbox(flags) : null;
   try {
-    const sampler = new sample.OpenAISampler({
+    const samplerOptions = {
       baseUrls: engine ? [`${engine.url}/v1`] : flags.baseUrl,
       model,
       apiKey: flags.apiKey ?? process.env.OPENAI_API_KEY,
@@ -224,8 +262,19 @@ async function evaluateOnline(flags: EvalFlags, out: string): Promise<void> {
       concurrency: flags.concurrency,
       maxRetries: flags.retries,
       requestTimeoutMs: flags.requestTimeout * 1000,
-    });
-    await sampler.preflight();
+    };
+    const plain = new sample.OpenAISampler(samplerOptions);
+    await plain.preflight();
+    const sampler =
+      tools && sandbox
+        ? new (await import("../sample/tool-sampler.js")).ToolSampler({
+            ...samplerOptions,
+            sandbox,
+            format: (await import("../tools/formats/registry.js")).getToolFormat(tools.toolFormat),
+            maxToolCalls: tools.maxToolCalls,
+            runTimeout: tools.toolTimeout,
+          })
+        : plain;
     const config = {
       command: "eval",
       model,
@@ -236,6 +285,7 @@ async function evaluateOnline(flags: EvalFlags, out: string): Promise<void> {
       prompt: flags.prompt,
       mode: flags.mode,
       ...params,
+      ...tools,
       configHash: scope.configHash,
     };
     const { results, failures, fatal, written } = await evaluation.runEvaluation({
@@ -267,6 +317,7 @@ async function evaluateOnline(flags: EvalFlags, out: string): Promise<void> {
     }
   } finally {
     await grading.close();
+    await sandbox?.close();
     await engine?.stop();
   }
 }
@@ -313,7 +364,7 @@ export function registerEval(program: Command): void {
     .option("--extra-body <json>", 'server-specific fields passed through, e.g. \'{"top_k":20,"min_p":0}\'')
     .option(
       "--prompt <template>",
-      "prompt template: qwen25-math-cot, deepseek-r1, plain, few-shot",
+      "prompt template: qwen25-math-cot, qwen25-math-tir, deepseek-r1, plain, few-shot",
       "qwen25-math-cot",
     )
     .option(
@@ -347,6 +398,19 @@ export function registerEval(program: Command): void {
       "--samples <file>",
       "score existing samples offline (our samples.jsonl, or rows with gold + responses)",
     )
+    .option("--tools <name>", `let the model run code while it reasons (tools: ${EVAL_TOOLS.join(", ")})`)
+    .option(
+      "--tool-format <name>",
+      "how tool calls are written: qwen-tir, code-interpreter, openai",
+      "qwen-tir",
+    )
+    .option("--max-tool-calls <n>", "code runs per sample", integer("--max-tool-calls"), 4)
+    .option("--tool-timeout <s>", "wall seconds per code run", positiveInteger("--tool-timeout"), 10)
+    .option(
+      "--sandbox-url <url>",
+      "run code on a SandboxFusion service (or boxed sandbox serve) instead of locally",
+    )
+    .option("--sandbox-token <token>", "bearer token for --sandbox-url (default $BOXED_SANDBOX_TOKEN)")
     .option("--dry-run", "print the request plan and exit")
     .option("--no-progress", "no progress bar on stderr")
     .action(async (flags: EvalFlags) => {

@@ -47,8 +47,14 @@ describe("local files", () => {
 describe("prompt templates", () => {
   const problem = { id: "1", benchmark: "t", question: "What is 2+2?", answer: "4" };
 
-  it("registers the four templates and throws on unknown names", () => {
-    expect([...promptTemplates.keys()]).toEqual(["qwen25-math-cot", "deepseek-r1", "plain", "few-shot"]);
+  it("registers the five templates and throws on unknown names", () => {
+    expect([...promptTemplates.keys()]).toEqual([
+      "qwen25-math-cot",
+      "qwen25-math-tir",
+      "deepseek-r1",
+      "plain",
+      "few-shot",
+    ]);
     expect(() => getPromptTemplate("cot")).toThrow(
       /unknown prompt template "cot"; known templates: qwen25-math-cot/,
     );

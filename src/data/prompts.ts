@@ -54,6 +54,21 @@ const list: PromptTemplate[] = [
     thinking: false,
   },
   {
+    name: "qwen25-math-tir",
+    description:
+      "Qwen2.5-Math tool-integrated reasoning: system asks to integrate reasoning with programs (use with eval --tools python)",
+    // Qwen2.5-Math README (QwenLM/Qwen2.5-Math), the TIR system prompt.
+    messages: (problem) => [
+      {
+        role: "system",
+        content:
+          "Please integrate natural language reasoning with programs to solve the problem above, and put your final answer within \\boxed{}.",
+      },
+      { role: "user", content: problem.question },
+    ],
+    thinking: false,
+  },
+  {
     name: "deepseek-r1",
     description:
       "DeepSeek-R1 style: instruction in the user turn, no system prompt, reasoning in <think>…</think>",

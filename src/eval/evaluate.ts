@@ -5,6 +5,7 @@ import type { Problem } from "../data/types.js";
 import type { Sampler } from "../sample/openai-sampler.js";
 import type { SampleError } from "../sample/retry.js";
 import { SampleStore, type StoreScope } from "../store/sample-store.js";
+import { toolMetrics } from "../tools/metrics.js";
 import type { Equivalence } from "./metrics/cluster.js";
 import { computeMetrics } from "./metrics/summary.js";
 import { writeRunOutputs } from "./outputs.js";
@@ -45,7 +46,8 @@ export async function scoreAndReport(
     });
     records.push(...scored.records);
     const metrics = computeMetrics(scored.scored, { equivalent: options.equivalent, seed: options.seed });
-    perBenchmark[input.benchmark] = { ...metrics, failures };
+    const tools = scored.records.some((record) => record.turns) ? { tools: toolMetrics(scored.records) } : {};
+    perBenchmark[input.benchmark] = { ...metrics, failures, ...tools };
   }
   const results = buildResults(options.config, perBenchmark, options.lengthUnit);
   if (options.out) writeRunOutputs(options.out, results, records);

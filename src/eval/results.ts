@@ -1,3 +1,4 @@
+import type { ToolMetrics } from "../tools/metrics.js";
 import type { BenchmarkMetrics } from "./metrics/summary.js";
 import type { RequestFailure } from "./run-sampling.js";
 
@@ -7,6 +8,8 @@ export const RESULTS_SCHEMA_VERSION = 1;
 export interface BenchmarkResult extends BenchmarkMetrics {
   /** Requests that failed for good in the last run (their samples are missing; rerun to retry). */
   failures: RequestFailure[];
+  /** Runs with tools (`boxed eval --tools`): calls per sample, error rate, accuracy with/without calls. */
+  tools?: ToolMetrics;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface SampleRecord {
   correct: boolean;
   reason: Grade["reason"];
   ruleFired: string | null;
+  /** Tool-using samples: every turn (generated text, code runs and their output). */
+  turns?: Sample["turns"];
 }
 
 export type BatchGrader = (items: { gold: string; response: string }[]) => Promise<Grade[]>;
@@ -77,6 +79,7 @@ export async function scoreSamples(
       correct: grade?.correct ?? false,
       reason: grade?.reason ?? "no_answer",
       ruleFired: grade?.ruleFired ?? null,
+      ...(entry.sample.turns && { turns: entry.sample.turns }),
     };
   });
   const byProblem = new Map<string, SampleRecord[]>();

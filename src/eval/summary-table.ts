@@ -38,6 +38,26 @@ export function formatSummary(results: EvalResults): string {
         result.errors > 0 ? `${result.errors} samples missing` : "",
       ],
     );
+    if (result.tools) {
+      const tools = result.tools;
+      rows.push(
+        [
+          "tool calls per sample",
+          tools.toolCallsPerSample.toFixed(2),
+          `${formatFraction(tools.toolUseRate)} of samples call`,
+        ],
+        [
+          "tool error rate",
+          formatFraction(tools.toolErrorRate),
+          `${tools.toolSecondsPerSample.toFixed(2)} s in the sandbox per sample`,
+        ],
+        [
+          "accuracy with / without tool calls",
+          formatFraction(tools.accuracyWithToolCalls),
+          formatFraction(tools.accuracyWithoutToolCalls),
+        ],
+      );
+    }
     const title = `${name}: ${result.problems} problems × n=${result.n} (${result.samples} samples)`;
     parts.push(formatTable(["metric", "value", "95% CI"], rows, { title }));
   }

@@ -21,4 +21,22 @@ export interface Sample {
   logprobs?: number[];
   /** Per-token top alternatives: token text → log-prob. */
   topLogprobs?: Record<string, number>[];
+  /** Tool-using samples (src/sample/tool-rollout.ts): every turn, in order; `text` is their concatenation. */
+  turns?: Turn[];
 }
+
+/** One turn of a tool-using sample: text the model generated, or a code run and what was appended. */
+export type Turn =
+  | { kind: "generation"; text: string; finishReason: FinishReason; completionTokens: number }
+  | {
+      kind: "tool";
+      code: string;
+      /** What the model reads back (stdout, or the error); `appended` is the exact text added to the transcript. */
+      output: string;
+      appended: string;
+      /** SandboxFusion's RunStatus: Success, Failed, SandboxError. */
+      status: string;
+      /** Anything but a clean success (non-zero exit, time or output limit, sandbox failure). */
+      error: boolean;
+      seconds: number;
+    };

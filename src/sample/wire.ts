@@ -13,10 +13,21 @@ interface WireLogprob {
   top_logprobs?: { token: string; logprob: number }[];
 }
 
+/** An OpenAI `tool_calls` entry of an assistant message. */
+export interface WireToolCall {
+  id: string;
+  type?: string;
+  function: { name: string; arguments: string };
+}
+
 /** The parts of a choice that boxed reads (chat `message`/`delta` or text `text`). */
 export interface WireChoice {
   index?: number;
-  message?: { content?: string | null; reasoning_content?: string | null };
+  message?: {
+    content?: string | null;
+    reasoning_content?: string | null;
+    tool_calls?: WireToolCall[] | null;
+  };
   delta?: { content?: string | null };
   text?: string;
   finish_reason?: string | null;
@@ -47,6 +58,8 @@ export interface Choice {
   logprobs?: number[];
   /** Top alternatives at each step: token text → log-prob (when requested). */
   topLogprobs?: Record<string, number>[];
+  /** The assistant message's `tool_calls` (chat servers that parse tool calls). */
+  toolCalls?: WireToolCall[];
 }
 
 /** A whole (non-streamed) response: its choices in index order and the usage it reported. */
@@ -122,6 +135,7 @@ function readChoice(choice: WireChoice, position: number): Choice {
     ...(completionTokens !== undefined && { completionTokens }),
     ...(tokenIds && { tokenIds }),
     ...logprobs,
+    ...(choice.message?.tool_calls?.length && { toolCalls: choice.message.tool_calls }),
   };
 }
 

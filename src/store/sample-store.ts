@@ -50,11 +50,12 @@ export class SampleStore {
   /** Stores one sample; a sample already stored under the same key is kept (first write wins). */
   put(benchmark: string, scope: StoreScope, sample: Sample): void {
     const extra =
-      sample.tokens || sample.logprobs || sample.topLogprobs
+      sample.tokens || sample.logprobs || sample.topLogprobs || sample.turns
         ? JSON.stringify({
             tokens: sample.tokens,
             logprobs: sample.logprobs,
             topLogprobs: sample.topLogprobs,
+            turns: sample.turns,
           })
         : null;
     this.insert.run(
@@ -91,6 +92,7 @@ export class SampleStore {
         ...(extra.tokens ? { tokens: extra.tokens } : {}),
         ...(extra.logprobs ? { logprobs: extra.logprobs } : {}),
         ...(extra.topLogprobs ? { topLogprobs: extra.topLogprobs } : {}),
+        ...(extra.turns ? { turns: extra.turns } : {}),
       };
       byProblem.set(row.problem_id, [...(byProblem.get(row.problem_id) ?? []), sample]);
     }
