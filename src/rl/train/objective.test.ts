@@ -84,6 +84,33 @@ describe("training objective (real engine)", () => {
     expect(row.policyDrift).toBeUndefined(); // one update per step: no forward after an update
   }, 120_000);
 
+  it("measures samplerTrainerKl once before any update, policy drift after each update", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "boxed-drift-")), "run");
+    const config = parseTrainConfig({
+      out,
+      steps: 1,
+      promptsPerStep: 4,
+      groupSize: 4,
+      model: { path: MODEL },
+      data: { task: "addition", difficulty: 2 },
+      sampling: { maxTokens: 6, temperature: 0.6 },
+      evaluation: { problems: 0 },
+      checkpointEvery: 0,
+      ppoEpochs: 2,
+      miniBatches: 2,
+      optimizer: { learningRate: 3e-3 },
+    });
+    await runTraining(config, { engine, view: createLiveView(process.stderr, true), handleSignals: false });
+    const [row] = readJsonLines<Record<string, number>>(join(out, "metrics.jsonl"));
+    // Four updates in the step: the mismatch stays ~0 (it used to mix in the drift of later mini-batches).
+    expect(Math.abs(row.samplerTrainerKl)).toBeLessThan(1e-5);
+    expect(row.policyDrift).toBeGreaterThan(1e-4);
+    for (const key of ["clipFractionLow", "clipFractionHigh", "gradNorm", "learningRate", "approxKl"]) {
+      expect(Number.isFinite(row[key]), key).toBe(true);
+    }
+    expect(row.learningRate).toBe(3e-3);
+  }, 120_000);
+
   it("leaves the gradient unchanged when the batch is duplicated (token_mean, entropy bonus included)", async () => {
     const { client } = engine;
     const sampled = await client.sample({

@@ -18,6 +18,20 @@ const quiet = createLiveView(process.stderr, true);
 type Row = Record<string, number>;
 type Rollout = { step: number; problemId: string; prompt: string; advantage: number; correct: boolean };
 
+function baseConfig(out: string): TrainConfigInput {
+  return {
+    out,
+    steps: 1,
+    promptsPerStep: 4,
+    groupSize: 4,
+    model: { path: MODEL },
+    data: { task: "addition", difficulty: 2 },
+    sampling: { maxTokens: 5 },
+    evaluation: { problems: 0 },
+    checkpointEvery: 0,
+  };
+}
+
 describe("optional algorithms are reachable from the config (one engine)", () => {
   let engine: RunningEngine;
   const root = mkdtempSync(join(tmpdir(), "boxed-wiring-"));
@@ -32,18 +46,7 @@ describe("optional algorithms are reachable from the config (one engine)", () =>
 
   async function run(name: string, overrides: Partial<TrainConfigInput>, extra: Partial<TrainOptions> = {}) {
     const out = join(root, name);
-    const config = parseTrainConfig({
-      out,
-      steps: 1,
-      promptsPerStep: 4,
-      groupSize: 4,
-      model: { path: MODEL },
-      data: { task: "addition", difficulty: 2 },
-      sampling: { maxTokens: 5 },
-      evaluation: { problems: 0 },
-      checkpointEvery: 0,
-      ...overrides,
-    });
+    const config = parseTrainConfig({ ...baseConfig(out), ...overrides });
     await engine.client.loadState(initial); // every run starts from the same weights, optimizer and RNG
     await runTraining(config, { engine, view: quiet, handleSignals: false, ...extra });
     const latest = JSON.parse(readFileSync(join(out, "checkpoints", "latest.json"), "utf8"));
@@ -125,6 +128,31 @@ describe("optional algorithms are reachable from the config (one engine)", () =>
     for (const row of filled) expect(row.replayedSequences).toBe((8 - row.groupsKept) * 4);
     expect(metrics[0].replayBufferSize).toBeGreaterThan(0);
   }, 90_000);
+
+  it("resumes bit for bit with the loop state (spo tracker, hapo history, pass rates, replay buffer)", async () => {
+    const stateful: Partial<TrainConfigInput> = {
+      promptsPerStep: 6,
+      advantage: { estimator: "spo" },
+      rewards: [{ name: "correctness" }, { name: "hapo", weight: 0.2 }],
+      data: { task: "addition", difficulty: 2, curriculum: {} },
+      filters: [{ name: "dynamic_sampling" }],
+      replay: {},
+      checkpointEvery: 1,
+    };
+    const straight = await run("straight", { ...stateful, steps: 3 });
+    const out = join(root, "resumed");
+    await run("resumed", { ...stateful, steps: 2 });
+    await runTraining(parseTrainConfig({ ...baseConfig(out), ...stateful, steps: 3 }), {
+      engine,
+      view: quiet,
+      handleSignals: false,
+      resume: true,
+    });
+    const timing = /Seconds$|tokensPerSecond/;
+    const strip = (row: Row) => Object.fromEntries(Object.entries(row).filter(([key]) => !timing.test(key)));
+    const resumed = readJsonLines<Row>(join(out, "metrics.jsonl"));
+    expect(resumed.map(strip)).toEqual(straight.metrics.map(strip));
+  }, 120_000);
 
   it("data.task takes a JSONL file; runTraining takes a custom source (defineEnv)", async () => {
     const file = join(root, "sums.jsonl");
