@@ -23,6 +23,18 @@ describe("curriculum (data.curriculum)", () => {
     ]);
   });
 
+  it("still returns `count` problems when the candidates repeat", () => {
+    const config = parseTrainConfig({ out: "r", data: { curriculum: {} } });
+    const chosen = chooseProblems(
+      config,
+      {},
+      (count) => Array.from({ length: count }, () => problem("only")),
+      3,
+      [1, 0],
+    );
+    expect(chosen.map((p) => p.question)).toEqual(["only", "only", "only"]);
+  });
+
   it("folds each group's pass rate into the state", () => {
     const config = parseTrainConfig({ out: "r", data: { curriculum: { decay: 0.5 } } });
     const sample = (correct: boolean) => ({

@@ -13,7 +13,8 @@ const REPLAY_STREAM = 0x4e91;
 /**
  * The step's problems under `data.curriculum`: `candidates`× more problems are drawn from the source,
  * then `count` of them are chosen with probability ∝ p(1 − p) + floor of their pass rate p (Foster &
- * Foerster 2025, arXiv:2502.12272; unseen prompts p = ½). Without a curriculum, the source's batch.
+ * Foerster 2025, arXiv:2502.12272; unseen prompts p = ½), without replacement among distinct
+ * questions. Without a curriculum, the source's batch.
  */
 export function chooseProblems(
   config: TrainConfig,
@@ -34,7 +35,10 @@ export function chooseProblems(
     () => random.next(),
     curriculum.floor,
   );
-  return chosen.map((key) => byKey.get(key)!);
+  const problems = chosen.map((key) => byKey.get(key)!);
+  // A small problem list can yield fewer distinct candidates than `count`: repeat them in draw order.
+  for (let index = 0; problems.length < count; index++) problems.push(candidates[index % candidates.length]);
+  return problems;
 }
 
 /** Folds the sampled groups' pass rates into the curriculum state (EMA with `decay`). */

@@ -2,6 +2,7 @@ import { advantageEstimators, computeAdvantages } from "../advantages/registry.j
 import { computeStepAdvantages, stepAdvantageEstimators } from "../advantages/step-estimators.js";
 import { rolloutCorrection } from "../correction/rollout-correction.js";
 import { policyLoss } from "../losses/policy-loss.js";
+import { policyLosses } from "../losses/registry.js";
 import { rewardFunctions } from "../rewards/registry.js";
 import { batchFilters } from "../select/filters.js";
 import { lookup } from "../validate.js";
@@ -46,6 +47,7 @@ function checkAdvantage(config: TrainConfig): void {
 
 /** The loss, its options and the rollout correction, tried on a one-token batch. */
 function checkLoss(config: TrainConfig): void {
+  lookup(policyLosses, "loss.name (policy loss)", config.loss.name);
   checkOptionKeys(`loss.options of "${config.loss.name}"`, config.loss.options, lossOptionKeys);
   const batch = { logprobs: [[-1]], oldLogprobs: [[-1]], advantages: [[1]], mask: [[1]] };
   policyLoss(config.loss.klCoef > 0 ? { ...batch, refLogprobs: [[-1]] } : batch, lossOptions(config));
