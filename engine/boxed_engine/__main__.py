@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from boxed_engine import PROTOCOL_VERSION, __version__
+from boxed_engine.distributed.options import add_arguments as add_distributed_arguments
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -34,6 +35,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=0,
                         help="torch CPU threads (0 = auto: 1 for models under 20M parameters on CPU, else torch's default)")
     parser.add_argument("--exit-with-parent", action="store_true", help="exit when stdin reaches EOF")
+    add_distributed_arguments(parser)
     arguments = parser.parse_args(argv)
     if arguments.model is None:
         parser.error("--model is required")
@@ -81,18 +83,23 @@ def serve(arguments: argparse.Namespace) -> None:
     import torch
     import uvicorn
 
+    from boxed_engine.distributed import launch as distributed
     from boxed_engine.engine import Engine, EngineOptions
     from boxed_engine.server import create_app
 
+    world = distributed.start(arguments)  # under torchrun: the process group and this rank's device; else None
     options = EngineOptions(
         model=arguments.model, seed=arguments.seed, dtype=arguments.dtype, device=arguments.device,
         lora_rank=arguments.lora_rank, lora_alpha=arguments.lora_alpha,
         lora_targets=tuple(target.strip() for target in arguments.lora_targets.split(",") if target.strip()),
         reference=arguments.reference, token_budget=arguments.token_budget,
     )
-    engine = Engine(options)
+    engine = Engine(distributed.engine_options(world, options))
     torch.set_num_threads(cpu_threads(arguments.threads, engine))
-    app = create_app(engine, token=arguments.token)
+    dispatch = distributed.distribute(world, engine, arguments)  # FSDP2 shards + the route hook; None in one process
+    app = create_app(engine, token=arguments.token, dispatch=dispatch)
+    if dispatch is not None and not world.is_server:
+        return dispatch.serve_workers(arguments.exit_with_parent)  # ranks > 0 serve operations, not HTTP
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it: no Nagle stalls

@@ -14,6 +14,7 @@ from boxed_engine import PROTOCOL_VERSION
 from boxed_engine.engine import Engine
 from boxed_engine.errors import EngineError
 from boxed_engine.training import Trainer
+from boxed_engine.distributed.checkpoint import is_sharded, load_sharded
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json",
                    "vocab.json", "merges.txt", "chat_template.jinja")
@@ -39,6 +40,8 @@ def save_state(engine: Engine, trainer: Trainer, path: Path) -> dict:
 
 
 def load_state(engine: Engine, trainer: Trainer, path: Path) -> dict:
+    if is_sharded(path):  # saved by a torchrun engine: DCP reshards it onto this one process
+        return load_sharded(engine, trainer, path)
     if not (path / "state.json").exists():
         raise EngineError(f"no saved state at {path} (state.json missing)", status=404, param="path")
     meta = json.loads((path / "state.json").read_text(encoding="utf-8"))

@@ -84,6 +84,7 @@ class Engine:
         self.step = 0
         self.weights_lock = ReadWriteLock()
         self.training_lock = threading.Lock()
+        self.distributed: dict | None = None  # under torchrun: world, sharding, dtype policy (distributed/launch.py)
 
     def _wrap_lora(self, base: torch.nn.Module) -> torch.nn.Module:
         """LoRA (Hu et al. 2021, arXiv:2106.09685): W x + (α/r)·B A x, only A and B train."""
@@ -146,6 +147,7 @@ class Engine:
             "max_context": self.max_context,
             "step": self.step,
             "generated_tokens": self.generated_tokens,
+            "distributed": self.distributed,
         }
 
 

@@ -133,7 +133,7 @@ def logprobs_route(engine: Engine, request: LogprobsRequest) -> dict:
     return {"logprobs": logprobs, "entropies": entropies} if request.entropy else {"logprobs": logprobs}
 
 
-def create_app(engine: Engine, token: str | None = None) -> FastAPI:
+def create_app(engine: Engine, token: str | None = None, dispatch=None) -> FastAPI:
     app = FastAPI(title="boxed_engine", version=str(PROTOCOL_VERSION))
     trainer, sampler = Trainer(engine), Sampler(engine)
     app.state.engine, app.state.trainer, app.state.sampler = engine, trainer, sampler
@@ -161,6 +161,8 @@ def create_app(engine: Engine, token: str | None = None) -> FastAPI:
         "/load_state": (PathRequest, lambda body: training(lambda: load_state(engine, trainer, Path(body.path)))),
         "/export": (PathRequest, lambda body: training(lambda: export_model(engine, Path(body.path)))),
     }
+    if dispatch is not None:  # under torchrun: rank 0 sends each operation to every rank (distributed/launch.py)
+        routes = dispatch(routes, trainer, sampler)
     for path, (schema, handler) in routes.items():
         json_route(app, path, schema)(handler)
     add_openai_routes(app, engine, sampler)

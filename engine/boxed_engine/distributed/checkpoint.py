@@ -1,0 +1,117 @@
+"""Sharded checkpoints with torch.distributed.checkpoint (DCP): each rank writes its own shards, and a load
+reshards to whatever world size reads them (a plain single-process engine included: DCP then runs without
+a process group). `export` gathers full tensors on rank 0 and writes a standard HF directory.
+
+Layout: `state.json` (step, format, world size), `sharded/` (DCP: trainable weights + AdamW state),
+`rng-<rank>.pt` (each rank's RNG states; a rank without its file keeps its own).
+"""
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import numpy
+import torch
+import torch.distributed as dist
+import torch.distributed.checkpoint as dcp
+from torch.distributed.checkpoint.state_dict import (
+    StateDictOptions, get_model_state_dict, get_state_dict, set_state_dict,
+)
+
+from boxed_engine import PROTOCOL_VERSION
+from boxed_engine.errors import EngineError
+
+FORMAT = "torch.distributed.checkpoint"
+TRAINABLE = StateDictOptions(ignore_frozen_params=True)  # LoRA: the adapter only, as the single-process save
+
+
+def rank() -> int:
+    return dist.get_rank() if dist.is_initialized() else 0
+
+
+def is_sharded(path: Path) -> bool:
+    return (path / "sharded" / ".metadata").exists()
+
+
+def save_sharded(engine, trainer, path: Path) -> dict:
+    path.mkdir(parents=True, exist_ok=True)
+    optimizer = trainer.ensure_optimizer()
+    fresh = not optimizer.state  # get_state_dict initialises AdamW's state with a zero step; undone below
+    model_state, optimizer_state = get_state_dict(engine.model, optimizer, options=TRAINABLE)
+    dcp.save({"model": model_state, "optimizer": optimizer_state}, checkpoint_id=str(path / "sharded"))
+    if fresh:
+        optimizer.state.clear()
+    torch.save(rng_states(engine), path / f"rng-{rank()}.pt")
+    if rank() == 0:
+        meta = {"protocol": PROTOCOL_VERSION, "step": engine.step, "lora": engine.is_lora, "model": str(engine.options.model),
+                "format": FORMAT, "world_size": dist.get_world_size() if dist.is_initialized() else 1,
+                "optimizer_started": not fresh}
+        (path / "state.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return {"path": str(path)}
+
+
+def load_sharded(engine, trainer, path: Path) -> dict:
+    if not (path / "state.json").exists() or not is_sharded(path):
+        raise EngineError(f"no sharded state at {path} (state.json or sharded/.metadata missing)", status=404, param="path")
+    meta = json.loads((path / "state.json").read_text(encoding="utf-8"))
+    if bool(meta.get("lora")) != engine.is_lora:
+        raise EngineError("the saved state's parameters do not match this engine's trainable parameters "
+                          "(different model or LoRA configuration)", status=409, param="path")
+    optimizer = trainer.ensure_optimizer()
+    with engine.weights_lock.writing():
+        engine.model.zero_grad(set_to_none=True)
+        model_state, optimizer_state = get_state_dict(engine.model, optimizer, options=TRAINABLE)  # the templates
+        state = {"model": model_state, "optimizer": optimizer_state}
+        dcp.load(state, checkpoint_id=str(path / "sharded"))
+        set_state_dict(engine.model, optimizer, model_state_dict=state["model"], optim_state_dict=state["optimizer"],
+                       options=TRAINABLE)
+        if not meta.get("optimizer_started", True):
+            optimizer.state.clear()
+        rng_file = path / f"rng-{rank()}.pt"
+        if rng_file.exists():
+            restore_rng(engine, torch.load(rng_file, weights_only=False))
+        engine.step = int(meta["step"])
+        trainer.pending.clear()
+    return {"step": engine.step}
+
+
+def rng_states(engine) -> dict:
+    return {"torch": torch.get_rng_state(), "sampling": engine.sampling_generator.get_state(),
+            "python": random.getstate(), "numpy": numpy.random.get_state(),
+            "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None}
+
+
+def restore_rng(engine, rng: dict) -> None:
+    torch.set_rng_state(rng["torch"])
+    engine.sampling_generator.set_state(rng["sampling"])
+    random.setstate(rng["python"])
+    numpy.random.set_state(rng["numpy"])
+    if rng.get("cuda") is not None and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(rng["cuda"])
+
+
+def export_gathered(engine, path: Path) -> dict:
+    """Every rank takes part in the all-gather; rank 0 loads the full weights into a fresh copy of the model
+    (LoRA merged into the base) and writes config, safetensors and tokenizer files."""
+    from transformers import AutoModelForCausalLM
+
+    from boxed_engine.checkpoint import TOKENIZER_FILES
+
+    with engine.weights_lock.reading():
+        full = get_model_state_dict(engine.model, options=StateDictOptions(full_state_dict=True, cpu_offload=True))
+    if rank() != 0:
+        return {"path": str(path)}
+    path.mkdir(parents=True, exist_ok=True)
+    model = AutoModelForCausalLM.from_pretrained(engine.options.model, dtype=torch.float32)
+    if engine.is_lora:
+        model = engine._wrap_lora(model)
+    model.load_state_dict(full)
+    if engine.is_lora:
+        model = model.merge_and_unload()
+    model.save_pretrained(path)
+    for name in TOKENIZER_FILES:
+        source = engine.options.model / name
+        if source.exists() and not (path / name).exists():
+            shutil.copyfile(source, path / name)
+    return {"path": str(path)}
