@@ -98,8 +98,10 @@ def serve(arguments: argparse.Namespace) -> None:
     torch.set_num_threads(cpu_threads(arguments.threads, engine))
     dispatch = distributed.distribute(world, engine, arguments)  # FSDP2 shards + the route hook; None in one process
     app = create_app(engine, token=arguments.token, dispatch=dispatch)
-    if dispatch is not None and not world.is_server:
-        return dispatch.serve_workers(arguments.exit_with_parent)  # ranks > 0 serve operations, not HTTP
+    if dispatch is not None:
+        dispatch.guard(app)  # routes acting on one rank's weights answer 501
+        if not world.is_server:
+            return dispatch.serve_workers(arguments.exit_with_parent)  # ranks > 0 serve operations, not HTTP
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it: no Nagle stalls

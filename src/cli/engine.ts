@@ -10,6 +10,7 @@ interface EngineStartFlags {
   device?: string;
   threads?: number;
   tokenBudget?: number;
+  procs?: number;
   reference?: "none" | "copy";
   token?: string;
   loraRank?: number;
@@ -55,6 +56,7 @@ function toStartOptions(flags: EngineStartFlags): StartEngineOptions {
     device: flags.device,
     threads: flags.threads,
     tokenBudget: flags.tokenBudget,
+    processes: flags.procs,
     reference: flags.reference,
     token: flags.token,
     lora,
@@ -93,6 +95,11 @@ export function registerEngine(program: Command): void {
     .option("--device <device>", "auto, cpu, cuda, cuda:1, ...")
     .option("--threads <n>", "torch CPU threads (0 = torch's default)", integer("--threads"))
     .option("--token-budget <n>", "padded tokens per forward micro-batch", integer("--token-budget"))
+    .option(
+      "--procs <n>",
+      "ranks on this machine under torchrun (FSDP2); 1 = one plain process",
+      integer("--procs"),
+    )
     .option(
       "--reference <mode>",
       "frozen reference for full fine-tuning: none or copy",

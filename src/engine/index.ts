@@ -1,5 +1,6 @@
 /** Engine client: protocol schemas, the HTTP client, starting the Python engine, model init. */
 export { EngineClient, type EngineClientOptions } from "./client.js";
+export { type ConnectEngineOptions, connectEngine } from "./connect.js";
 export { EngineError } from "./errors.js";
 export { type InitModelOptions, initModel, type PythonRun, runPython } from "./init-model.js";
 export {

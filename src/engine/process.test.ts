@@ -65,6 +65,8 @@ describe("startEngine", () => {
     expect(() => engineArguments({ model: "/m", seed: 1.5 })).toThrow(/seed must be an integer/);
     expect(() => engineArguments({ model: "/m", lora: { rank: 0 } })).toThrow(/lora.rank must be positive/);
     expect(() => engineArguments({ model: "/m", threads: -1 })).toThrow(/threads must be ≥ 0/);
+    expect(() => engineArguments({ model: "/m", processes: 0 })).toThrow(/processes must be ≥ 1/);
+    expect(() => engineArguments({ model: "/m", processes: 1.5 })).toThrow(/processes must be an integer/);
   });
 });
 
@@ -87,6 +89,14 @@ describe("engineArguments", () => {
         "--device cpu --threads 1 --token-budget 4096 " +
         "--reference copy --token t --lora-rank 8 --lora-alpha 16 --lora-targets q_proj,v_proj",
     );
+  });
+
+  it("runs torchrun's module for processes > 1, a plain process for 1", () => {
+    expect(engineArguments({ model: "/m", processes: 2 }).join(" ")).toBe(
+      "-m torch.distributed.run --standalone --nproc-per-node 2 " +
+        "-m boxed_engine --model /m --exit-with-parent --host 127.0.0.1 --port 0",
+    );
+    expect(engineArguments({ model: "/m", processes: 1 })[1]).toBe("boxed_engine");
   });
 });
 

@@ -33,6 +33,12 @@ export interface StartEngineOptions {
   threads?: number;
   /** Padded tokens per forward micro-batch (engine default 16384). */
   tokenBudget?: number;
+  /**
+   * Ranks on this machine (default 1: one plain process). N > 1 runs `torchrun --standalone
+   * --nproc-per-node N -m boxed_engine ...`: FSDP2 shards over the N ranks, rank 0 serves HTTP
+   * (docs/engine.md, "Several processes").
+   */
+  processes?: number;
   /** Bearer token every request must carry. */
   token?: string;
   /** Extra environment variables for the engine process. */
@@ -59,8 +65,22 @@ export interface RunningEngine {
 
 const STDERR_TAIL_CHARS = 4000;
 
-/** Command-line arguments of `python -m boxed_engine` for these options. */
+/** Command-line arguments of `python` for these options: `-m boxed_engine ...`, under torchrun when processes > 1. */
 export function engineArguments(options: StartEngineOptions): string[] {
+  return [...launcherArguments(options.processes), ...boxedEngineArguments(options)];
+}
+
+/** torch's own launcher (torch/distributed/run.py); `--standalone` rendezvouses on a free local port. */
+function launcherArguments(processes: number | undefined): string[] {
+  if (processes === undefined) return [];
+  if (integerOption("processes", processes) < 1) {
+    throw new Error(`startEngine: processes must be ≥ 1, got ${processes}`);
+  }
+  if (processes === 1) return [];
+  return ["-m", "torch.distributed.run", "--standalone", "--nproc-per-node", String(processes)];
+}
+
+function boxedEngineArguments(options: StartEngineOptions): string[] {
   const args = ["-m", "boxed_engine", "--model", options.model, "--exit-with-parent"];
   args.push("--host", options.host ?? "127.0.0.1", "--port", String(options.port ?? 0));
   if (options.seed !== undefined) args.push("--seed", String(integerOption("seed", options.seed)));

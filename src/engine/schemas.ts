@@ -65,6 +65,18 @@ export const LoraInfoSchema = z.object({
   alpha: finite,
   targets: z.array(z.string()),
 });
+/** `/info`'s `distributed`: the torchrun world of an FSDP2 engine (null for one plain process). */
+export const DistributedInfoSchema = z.object({
+  world_size: z.number().int().positive(),
+  ranks_per_node: z.number().int().positive(),
+  nodes: z.number().int().positive(),
+  backend: z.string(),
+  sharding: z.string(),
+  dtype_policy: z.object({ master: z.string(), compute: z.string(), reduce: z.string() }),
+  activation_checkpointing: z.boolean(),
+  collective_timeout_s: finite,
+  rank_parameter_bytes: z.array(z.number().int().nonnegative()),
+});
 export const InfoResponseSchema = z.object({
   model: z.string(),
   architecture: z.string(),
@@ -77,6 +89,7 @@ export const InfoResponseSchema = z.object({
   vocab_size: z.number().int().positive(),
   max_context: z.number().int().positive(),
   step: z.number().int().nonnegative(),
+  distributed: DistributedInfoSchema.nullable().optional(),
 });
 export type InfoResponse = z.infer<typeof InfoResponseSchema>;
 

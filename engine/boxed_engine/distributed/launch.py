@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import torch.distributed as dist
+from starlette.responses import JSONResponse
 
 from boxed_engine.distributed.checkpoint import export_gathered, load_sharded, save_sharded
 from boxed_engine.distributed.coordinator import Coordinator, serve_operations
@@ -20,9 +21,11 @@ from boxed_engine.distributed.sharding import DTYPE_POLICIES, local_bytes, shard
 from boxed_engine.distributed.world import World, start_world, under_torchrun
 from boxed_engine.errors import EngineError
 
-# The routes that run on every rank; any other route in server.py's table answers 501 under torchrun.
+# The routes that run on every rank; any other POST route answers 501 under torchrun (weight sync, say:
+# it would load weights into rank 0's shards only).
 DISTRIBUTED_ROUTES = ("/sample", "/logprobs", "/forward_backward", "/forward", "/backward", "/optim_step",
                       "/zero_grad", "/save_state", "/load_state", "/export")
+SERVER_SAMPLING_ROUTES = ("/v1/completions", "/v1/chat/completions")  # sample on rank 0 through Sampler.run
 
 
 def start(arguments: argparse.Namespace) -> World | None:
@@ -91,6 +94,13 @@ class Dispatch:
         return {path: (schema, bound(coordinator.call if path in DISTRIBUTED_ROUTES else refuse, path))
                 for path, (schema, _) in routes.items()}
 
+    def guard(self, app) -> None:
+        """POST routes registered outside server.py's table, and not known to be safe, answer 501."""
+        for route in app.router.routes:
+            path, methods = getattr(route, "path", ""), getattr(route, "methods", None) or set()
+            if "POST" in methods and path not in DISTRIBUTED_ROUTES + SERVER_SAMPLING_ROUTES:
+                route.app = refusal(path)
+
     def serve_workers(self, exit_with_parent: bool) -> None:
         if exit_with_parent:
             threading.Thread(target=exit_at_eof, name="exit-with-parent", daemon=True).start()
@@ -109,6 +119,16 @@ def bound(function, path: str):
 def refuse(path: str, _body) -> dict:
     raise EngineError(f"{path} is not available when the engine runs on several ranks under torchrun; "
                       f"distributed routes: {', '.join(DISTRIBUTED_ROUTES)}", status=501, kind="not_implemented")
+
+
+def refusal(path: str):
+    async def respond(scope, receive, send) -> None:
+        try:
+            refuse(path, None)
+        except EngineError as error:
+            await JSONResponse(error.body(), status_code=error.status)(scope, receive, send)
+
+    return respond
 
 
 def exit_at_eof() -> None:

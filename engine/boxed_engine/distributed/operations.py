@@ -107,7 +107,8 @@ class Operations:
             if len(rows) != len(lengths):
                 raise EngineError(f"{name} has {len(rows)} rows but the forward had {len(lengths)} data", param=name)
             for index, row in enumerate(rows):
-                check_weights(row, lengths[index], f"{name}[{index}]")
+                if row is not None:  # entropy_weights rows may be null
+                    check_weights(row, lengths[index], f"{name}[{index}]")
         messages = []
         for rank, share in enumerate(record.plan.shares):
             count = record.fillers[rank]

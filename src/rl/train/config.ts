@@ -21,6 +21,28 @@ const modelSchema = z
   .strict()
   .prefault({});
 
+const engineSchema = z
+  .object({
+    processes: z
+      .int()
+      .min(1)
+      .default(1)
+      .describe("ranks of the engine started here; > 1 runs it under torchrun with FSDP2 (docs/engine.md)"),
+    url: z
+      .string()
+      .regex(/^https?:\/\//, "must start with http:// or https://")
+      .optional()
+      .describe(
+        "drive an engine already running at this URL (e.g. a torchrun job's rank 0) instead of starting one",
+      ),
+    tokenEnv: z
+      .string()
+      .default("BOXED_ENGINE_TOKEN")
+      .describe("environment variable holding that engine's bearer token (kept out of config.json)"),
+  })
+  .strict()
+  .prefault({});
+
 const dataSchema = z
   .object({
     task: z
@@ -136,6 +158,7 @@ export const trainConfigSchema = z
     promptsPerStep: z.int().positive().default(32).describe("prompts (groups) per step"),
     groupSize: z.int().positive().default(8).describe("samples per prompt"),
     model: modelSchema,
+    engine: engineSchema,
     data: dataSchema,
     sampling: samplingSchema,
     rewards: z

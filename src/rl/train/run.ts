@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { connectEngine } from "../../engine/connect.js";
 import { initModel } from "../../engine/init-model.js";
 import { type RunningEngine, startEngine } from "../../engine/process.js";
 import { renderTrainingReport } from "../../report/training.js";
@@ -61,8 +62,9 @@ const EVAL_SEED = 0x5eed;
 
 /** Fields a resume must not change (the run would no longer be the same run). */
 function configHash(config: TrainConfig): string {
-  const { out, steps, maxMinutes, evaluation, checkpointEvery, logRollouts, ...fixed } = config;
-  void [out, steps, maxMinutes, evaluation, checkpointEvery, logRollouts];
+  // engine: where the engine runs (ranks, URL) may change on --resume; DCP checkpoints reshard
+  const { out, steps, maxMinutes, evaluation, checkpointEvery, logRollouts, engine, ...fixed } = config;
+  void [out, steps, maxMinutes, evaluation, checkpointEvery, logRollouts, engine];
   return createHash("sha256").update(JSON.stringify(fixed)).digest("hex").slice(0, 16);
 }
 
@@ -175,7 +177,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions = {
     const previous = JSON.parse(readFileSync(files.config, "utf8")) as { hash?: string };
     if (previous.hash !== undefined && previous.hash !== configHash(config)) {
       throw new Error(
-        `--resume: the config differs from the run's in ${out}/config.json (only steps, maxMinutes, evaluation and checkpointEvery may change)`,
+        `--resume: the config differs from the run's in ${out}/config.json (only steps, maxMinutes, evaluation, checkpointEvery and engine may change)`,
       );
     }
   }
@@ -184,10 +186,16 @@ export async function runTraining(config: TrainConfig, options: TrainOptions = {
   writeFileAtomic(files.config, `${JSON.stringify(resolved, null, 2)}\n`);
   const view = options.view ?? createLiveView();
   const stderr: string[] = [];
+  const remote =
+    config.engine.url === undefined
+      ? undefined
+      : { url: config.engine.url, token: process.env[config.engine.tokenEnv] };
   const engine =
     options.engine ??
+    (remote && (await connectEngine(remote))) ??
     (await startEngine({
       model: prepared.modelDirectory,
+      processes: config.engine.processes,
       seed: config.seed,
       dtype: config.model.dtype,
       reference: config.loss.klCoef > 0 && config.model.loraRank === 0 ? "copy" : "none",
