@@ -21,11 +21,10 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { MATH_VERIFY_PIN, type MathVerifyFigures, mathVerifyPython, median } from "./math-verify.js";
 import { buildRows, writeRows } from "./rows.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const MATH_VERIFY_VENV = join(REPO_ROOT, ".bench-venv-mathverify");
-const MATH_VERIFY_PIN = "math-verify==0.8.0";
 
 const { values: flags } = parseArgs({
   options: {
@@ -44,11 +43,6 @@ function rateText(rate: number): string {
 
 function ratioText(rate: number, baseline: number): string {
   return Number.isFinite(rate) && rate > 0 ? `${(rate / baseline).toFixed(1)}×` : "n/a";
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /**
@@ -83,30 +77,12 @@ function timeCli(input: string, output: string): CliRun {
   return { seconds, cpuSeconds, summary: result.stderr.trim().split("\n").slice(-2).join(" | ") };
 }
 
-function mathVerifyPython(): string {
-  const python = join(MATH_VERIFY_VENV, "bin", "python");
-  if (!existsSync(python)) {
-    process.stderr.write(`creating ${MATH_VERIFY_VENV} with ${MATH_VERIFY_PIN} …\n`);
-    execFileSync("python3", ["-m", "venv", MATH_VERIFY_VENV], { stdio: "inherit" });
-    execFileSync(join(MATH_VERIFY_VENV, "bin", "pip"), ["install", "--quiet", MATH_VERIFY_PIN], {
-      stdio: "inherit",
-    });
-  }
-  return python;
-}
-
-interface MathVerifyFigures {
-  rows: number;
-  seconds: number;
-  import_seconds: number;
-  cpu_seconds: number;
-  correct: number;
-  agreed: number;
-}
-
 function runMathVerify(input: string): MathVerifyFigures {
   const script = join(REPO_ROOT, "bench/verify/math_verify_rate.py");
-  const printed = execFileSync(mathVerifyPython(), [script, input], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const printed = execFileSync(mathVerifyPython(REPO_ROOT), [script, input], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+  });
   return JSON.parse(printed.trim().split("\n").pop()!) as MathVerifyFigures;
 }
 

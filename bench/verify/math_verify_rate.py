@@ -20,8 +20,14 @@ agreed = 0
 correct = 0
 started = time.perf_counter()
 cpu_started = time.process_time()
+row_seconds = []
+row_cpu_seconds = []
 for row in rows:
+    row_started = time.perf_counter()
+    row_cpu_started = time.process_time()
     verdict = bool(verify(parse(f"${row['gold']}$"), parse(row["pred"])))
+    row_seconds.append(time.perf_counter() - row_started)
+    row_cpu_seconds.append(time.process_time() - row_cpu_started)
     correct += verdict
     agreed += verdict == row["expected"]
 seconds = time.perf_counter() - started
@@ -33,6 +39,8 @@ print(
             "seconds": seconds,
             "import_seconds": import_seconds,
             "cpu_seconds": cpu_seconds,
+            "p99_ms": 1000 * sorted(row_seconds)[max(0, -(-99 * len(row_seconds) // 100) - 1)],
+            "p99_cpu_ms": 1000 * sorted(row_cpu_seconds)[max(0, -(-99 * len(row_cpu_seconds) // 100) - 1)],
             "correct": correct,
             "agreed": agreed,
         }
