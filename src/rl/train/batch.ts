@@ -16,6 +16,8 @@ export interface TrainingSequence {
   lossMask: 0 | 1;
   /** The sample hit the token budget (stop reason "length"). */
   truncated: boolean;
+  /** Sampled by an earlier policy (replayed): left out of the sampler–trainer mismatch metric. */
+  offPolicy?: boolean;
 }
 
 export interface BuildOptions {

@@ -79,5 +79,5 @@ export function replaySequences(
     fresh.filter((sequence) => sequence.lossMask === 1),
     replay.minimum,
   );
-  return drawn;
+  return drawn.map((sequence) => ({ ...sequence, offPolicy: true }));
 }

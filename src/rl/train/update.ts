@@ -64,7 +64,8 @@ async function scoreResponses(
 
 /**
  * What the batch looks like before any update, measured once: the sampler–trainer mismatch
- * KL(π_sampler‖π_trainer) over every sampled token (k1 and k3, Schulman 2020), and, when configured,
+ * KL(π_sampler‖π_trainer) over every token sampled this step (k1 and k3, Schulman 2020; replayed
+ * sequences are left out, their gap is staleness, not mismatch), and, when configured,
  * the rollout correction's per-token weights and mask. With a correction π_old becomes the trainer's
  * pre-update log-probs and the weights carry π_old/π_sampler (verl's decoupled rollout IS).
  */
@@ -74,7 +75,12 @@ function beforeUpdate(sequences: TrainingSequence[], trainer: PerSequence, corre
     samplerLogprobs_S_T: sequences.map((sequence) => sequence.samplerLogprobs),
     mask_S_T: sequences.map((sequence) => sequence.samplerLogprobs.map(() => 1)),
   };
-  const kl = samplerTrainerKl(input);
+  const kl = samplerTrainerKl({
+    ...input,
+    mask_S_T: sequences.map((sequence, index) =>
+      input.mask_S_T[index].map(() => (sequence.offPolicy ? 0 : 1)),
+    ),
+  });
   const metrics: Record<string, number> = {
     samplerTrainerKl: kl.samplerKlK1,
     samplerTrainerKlK3: kl.samplerKlK3,

@@ -72,7 +72,10 @@ describe("optional algorithms are reachable from the config (one engine)", () =>
     expect(metrics[0].correctionMaskedFraction).toBe(0);
     const replayed = metrics.filter((row) => row.replayedSequences > 0);
     expect(replayed.length).toBeGreaterThan(0);
-    for (const row of replayed) expect(row.correctionMaskedFraction).toBeGreaterThan(0);
+    for (const row of replayed) {
+      expect(row.correctionMaskedFraction).toBeGreaterThan(0);
+      expect(Math.abs(row.samplerTrainerKl)).toBeLessThan(1e-6); // fresh samples only
+    }
   }, 90_000);
 
   it("maskTruncated: responses cut at maxTokens leave the loss", async () => {
