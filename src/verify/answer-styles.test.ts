@@ -107,6 +107,14 @@ describe("extraction picks the committed answer", () => {
     ["18", "Janet has 9 + 9 = 18 eggs.\n#### 18", true],
     ["18", "Janet has 9 + 9 = 18 eggs.\nA: 18", true],
     ["4", "**Final Answer:**\n\nThe value is $\\boxed{4}$.", true],
+    ["42", "6 * 7 = 42. The answer is 42.\n\nQuestion: Tom has 3 apples and buys 4 more.\nAnswer: 7", true],
+    ["7", "6 * 7 = 42. The answer is 42.\n\nQuestion: Tom has 3 apples and buys 4 more.\nAnswer: 7", false],
+    [
+      "3",
+      "<|begin_of_thought|>Maybe \\boxed{2}? No.<|end_of_thought|>\n<|begin_of_solution|>So \\boxed{3}<|end_of_solution|>",
+      true,
+    ],
+    ["\\frac{1}{6}", "\\boxed{\\frac{1}{6} \\approx 0.167}", true],
   ]);
   it("gives no_answer for a truncated response", () => {
     const grade = gradeSync(

@@ -103,6 +103,8 @@ function parseRelation(text: string): AnswerValue | null {
   parts.push(text.slice(start).trim());
   // `x = 1/3 \approx 0.33`: what follows an approximation is a rounding, not the answer.
   const approximation = operators.indexOf("\\approx");
+  // `x \approx 0.33` names a rounded value; `\frac{1}{6} \approx 0.167` is the exact value, rounded after.
+  if (approximation === 0 && !isLabel(parts[0])) return parseAnswerValue(parts[0]);
   if (approximation === 0) operators[0] = "=";
   else if (approximation > 0)
     return parseRelationParts(parts.slice(0, approximation + 1), operators.slice(0, approximation));

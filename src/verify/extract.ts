@@ -113,10 +113,28 @@ function extractBoxed(text: string): Extraction | null {
 
 /** Drops reasoning inside `<think>…</think>` when an answer part follows it. */
 function stripThinking(text: string): string {
-  const close = text.lastIndexOf("</think>");
-  if (close < 0) return text;
-  const after = text.slice(close + "</think>".length);
-  return after.trim() === "" ? text : after;
+  for (const marker of THINKING_CLOSERS) {
+    const close = text.lastIndexOf(marker);
+    if (close < 0) continue;
+    const after = text.slice(close + marker.length);
+    if (after.trim() !== "") return after;
+  }
+  return text;
+}
+
+/** Where a reasoning section ends: `</think>` (R1-style), `<|end_of_thought|>` (Sky-T1 / OpenThoughts). */
+const THINKING_CLOSERS = ["</think>", "<|end_of_thought|>"];
+
+/**
+ * A base model prompted few-shot often goes on to write the next problem and its answer: the
+ * response ends where a new question or turn begins (`\n\nQuestion:`, `\n\nProblem:`, `Q:`, `User:`).
+ */
+const NEXT_PROMPT =
+  /\n\s*\n\s*(?:Question|Problem|Q|Human|User)\s*\d*\s*:|<\|(?:im_start|endoftext|eot_id)\|>/;
+
+function stripContinuation(text: string): string {
+  const next = NEXT_PROMPT.exec(text);
+  return next && next.index > 0 && text.slice(0, next.index).trim() !== "" ? text.slice(0, next.index) : text;
 }
 
 const PHRASE_PATTERNS: [string, RegExp][] = [
@@ -214,7 +232,7 @@ export function extractAnswer(text: string, options: ExtractOptions = {}): Extra
   if (typeof text !== "string") throw new TypeError("extractAnswer: text must be a string");
   const matchTypes = options.matchTypes ?? ["latex", "expr"];
   // An escaped dollar is currency, not a math delimiter.
-  const body = stripThinking(text).replace(/\\\$/g, "").trim();
+  const body = stripContinuation(stripThinking(text)).replace(/\\\$/g, "").trim();
   if (body === "") return { answer: null, ruleFired: null };
   const boxed = extractBoxed(body);
   if (boxed) return boxed;
