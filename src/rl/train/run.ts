@@ -12,7 +12,7 @@ import type { TrainConfig } from "./config.js";
 import { evaluateHeldOut, type HeldOutResult } from "./evaluate.js";
 import { createLiveView, formatEvaluation, formatStepLine, type LiveView } from "./live-view.js";
 import { createProblemSource } from "./problems.js";
-import { rolloutProblems } from "./rollout/config.js";
+import { rolloutIdentity, rolloutProblems, withoutSecrets } from "./rollout/config.js";
 import { createRollout } from "./rollout/create.js";
 import {
   appendJsonLines,
@@ -65,7 +65,8 @@ function configHash(config: TrainConfig): string {
   // engine: where the engine runs (ranks, URL) may change on --resume; DCP checkpoints reshard
   const { out, steps, maxMinutes, evaluation, checkpointEvery, logRollouts, engine, ...fixed } = config;
   void [out, steps, maxMinutes, evaluation, checkpointEvery, logRollouts, engine];
-  return createHash("sha256").update(JSON.stringify(fixed)).digest("hex").slice(0, 16);
+  const identity = { ...fixed, rollout: rolloutIdentity(fixed.rollout) };
+  return createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 16);
 }
 
 /** The model directory to load: a given path, or the tiny preset created once under the run. */
@@ -182,7 +183,11 @@ export async function runTraining(config: TrainConfig, options: TrainOptions = {
     }
   }
   const prepared = await prepareRun(config, out, options);
-  const resolved = { ...config, hash: configHash(config), ...(options.source ? { customSource: true } : {}) };
+  const resolved = {
+    ...withoutSecrets(config),
+    hash: configHash(config),
+    ...(options.source ? { customSource: true } : {}),
+  };
   writeFileAtomic(files.config, `${JSON.stringify(resolved, null, 2)}\n`);
   const view = options.view ?? createLiveView();
   const stderr: string[] = [];
@@ -402,7 +407,7 @@ export function writeReport(
 ): void {
   const html = renderTrainingReport({
     title: `boxed train — ${config.data.task}`,
-    config: config as unknown as Record<string, unknown>,
+    config: withoutSecrets(config) as unknown as Record<string, unknown>,
     metrics: readJsonLines<StepMetrics>(files.metrics),
     evaluations: readJsonLines<EvaluationRecord>(files.evals),
   });

@@ -66,3 +66,18 @@ export function rolloutProblems(rollout: RolloutConfig, context: { loraRank: num
     problems.push('rollout.correction "correct" needs rolloutCorrection (e.g. { mode: "token_truncate" })');
   return problems;
 }
+
+/**
+ * The rollout settings that make a run what it is (a resume must keep them); where the servers are and
+ * how to reach them (URLs, key, served name, sync folder, timeout) may change between sessions.
+ */
+export function rolloutIdentity(rollout: RolloutConfig) {
+  const { backend, sync, syncEvery, maxStaleness, correction } = rollout;
+  return { backend, sync, syncEvery, maxStaleness, correction };
+}
+
+/** The config as boxed writes it (config.json, report.html): the servers' API key is never written. */
+export function withoutSecrets<T extends { rollout: RolloutConfig }>(config: T): T {
+  if (config.rollout.apiKey === undefined) return config;
+  return { ...config, rollout: { ...config.rollout, apiKey: "(set, not written)" } };
+}

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,7 +68,8 @@ describe("boxed train with rollouts on a second engine (OpenAI API + weight sync
     "sync %s: the server ends serving the trainer's weights",
     async (sync, overrides) => {
       const out = join(root, sync);
-      const config = parseTrainConfig(remoteRun(out, server, { ...overrides, rollout: { sync } }));
+      const apiKey = "rollout-secret-7f3a"; // the server takes any key; boxed must not write it anywhere
+      const config = parseTrainConfig(remoteRun(out, server, { ...overrides, rollout: { sync, apiKey } }));
       const lora =
         config.model.loraRank > 0 ? { rank: 4, alpha: 16, targets: ["q_proj", "v_proj"] } : undefined;
       const trainer = await startEngine({ model: MODEL, seed: 0, lora });
@@ -77,6 +78,9 @@ describe("boxed train with rollouts on a second engine (OpenAI API + weight sync
       try {
         const summary = await runTraining(config, { engine: trainer, view: quiet, handleSignals: false });
         expect(summary).toMatchObject({ steps: 3, stopped: "completed" });
+        for (const file of ["config.json", "report.html"]) {
+          expect(readFileSync(join(out, file), "utf8"), file).not.toContain(apiKey);
+        }
         const served = await probe(server.client);
         expect(maxDifference(served, await probe(trainer.client))).toBeLessThan(1e-5);
         expect(maxDifference(served, initial)).toBeGreaterThan(1e-3); // the weights really moved
