@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { PACKAGE_ROOT } from "../../engine/python.js";
 import { summaryLines } from "./before-after.js";
 import { parseTrainConfig, type TrainConfigInput } from "./config.js";
+import { type DemoDataPlan, demoDataPlan, writeDemoData } from "./demo-data.js";
 import type { LiveView } from "./live-view.js";
 import { runTraining, type TrainSummary } from "./run.js";
 import { runSftCommand } from "./sft-run.js";
@@ -11,36 +12,36 @@ import { runSftCommand } from "./sft-run.js";
 export const DEMO_MODEL_DIRECTORY = join(PACKAGE_ROOT, "assets", "demo", "model");
 
 /**
- * The warm start's recipe (`--fresh`, or no shipped model), the same two `boxed sft` runs that built
- * assets/demo/model: stage 1 draws operands by digit count (short numbers common, a curriculum),
- * stage 2 uniformly in [0, 100) like the demo's problems. assets/demo/README.md gives the commands.
+ * The warm start's recipe (`--fresh`, or no shipped model): the one `boxed sft` run that built
+ * assets/demo/model — step-by-step column-addition traces of every 1–2-digit addition except the
+ * demo's 200 held-out ones (9,800 examples). assets/demo/README.md gives the command.
  */
-export const DEMO_SFT_STAGES = [
-  { steps: 400, batchSize: 64, learningRate: 3e-3, operands: "by-digits" },
-  { steps: 200, batchSize: 256, learningRate: 2e-3, operands: "uniform" },
-] as const;
+export const DEMO_SFT_STAGES = [{ steps: 400, batchSize: 64, learningRate: 3e-3 }] as const;
 
 const DEMO_TASK = {
   task: "addition",
   difficulty: 2,
-  traces: false,
-  examples: 20000,
+  traces: true,
+  examples: 9800,
   seed: 0,
   heldOutCount: 200,
 };
 
-/** The GRPO run of the demo (the reference experiment of issue 9, on the engine's tiny model). */
+/**
+ * The GRPO run of the demo: prompts that ask for the traces (data.steps), room for them
+ * (48 tokens), 100 steps of 32 prompts × 8 samples, evaluated on the same held-out 200.
+ */
 export function demoTrainConfig(out: string, model: string, seed: number, minutes: number): TrainConfigInput {
   return {
     out,
     seed,
-    steps: 400,
+    steps: 100,
     maxMinutes: minutes,
     promptsPerStep: 32,
     groupSize: 8,
     model: { path: model },
-    data: { task: "addition", difficulty: DEMO_TASK.difficulty, steps: false, template: "raw" },
-    sampling: { maxTokens: 6, temperature: 1 },
+    data: { task: "addition", difficulty: DEMO_TASK.difficulty, steps: true, template: "raw" },
+    sampling: { maxTokens: 48, temperature: 1 },
     rewards: [{ name: "correctness", weight: 1 }],
     advantage: { estimator: "grpo" },
     loss: { name: "ppo", aggregation: "token_mean" },
@@ -48,6 +49,17 @@ export function demoTrainConfig(out: string, model: string, seed: number, minute
     evaluation: { problems: DEMO_TASK.heldOutCount, samples: 8, every: 50 },
     checkpointEvery: 50,
   };
+}
+
+/** Every stage's data for a GRPO seed: the SFT stages (shared by all seeds) and GRPO's prompts. */
+export function demoPlan(seed: number): DemoDataPlan {
+  return demoDataPlan({
+    sftStages: DEMO_SFT_STAGES.map((stage, index) => ({
+      name: `sft-${index + 1}`,
+      options: { ...DEMO_TASK, ...stage },
+    })),
+    grpo: demoTrainConfig("unused", "unused", seed, 1),
+  });
 }
 
 export interface DemoOptions {
@@ -67,6 +79,8 @@ export interface DemoOptions {
  */
 export async function runDemo(options: DemoOptions): Promise<TrainSummary> {
   const out = resolve(options.out);
+  // The held-out set and every stage's data digest, before any training: refuses any overlap.
+  writeDemoData(out, demoPlan(options.seed));
   let model = DEMO_MODEL_DIRECTORY;
   if (options.fresh || !existsSync(join(model, "model.safetensors"))) {
     options.view.message("warm start: supervised fine-tuning of the tiny model on addition (boxed sft)");

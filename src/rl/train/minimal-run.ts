@@ -4,7 +4,7 @@ import { startEngine } from "../../engine/process.js";
 import { loadModelText } from "./codec.js";
 import type { TrainConfig } from "./config.js";
 import { checkMinimalConfig, type MinimalStep, minimalLoop } from "./minimal.js";
-import { createProblemSource } from "./problems.js";
+import { configProblemSource } from "./problems.js";
 
 /**
  * `boxed train --minimal`: starts the engine on `model.path` ("tiny" creates the tiny preset in
@@ -24,16 +24,7 @@ export async function runMinimalTraining(
   const engine = await startEngine({ model: modelDirectory, seed: config.seed, dtype: config.model.dtype });
   try {
     const text = await loadModelText(modelDirectory, config.data.template);
-    const source = createProblemSource({
-      task: config.data.task,
-      seed: config.seed,
-      heldOutSeed: config.evaluation.seed,
-      heldOutCount: config.evaluation.problems,
-      difficulty: config.data.difficulty,
-      steps: config.data.steps,
-      distractors: config.data.distractors,
-      operands: config.data.operands,
-    });
+    const source = configProblemSource(config);
     const steps = await minimalLoop({
       config,
       client: engine.client,

@@ -6,6 +6,7 @@ import { getTask, TASKS } from "../../data/tasks/registry.js";
 import type { OperandDistribution } from "../../data/tasks/types.js";
 import type { Problem } from "../../data/types.js";
 import { gradeBatch } from "../../verify/pool/grade-pool.js";
+import type { TrainConfig } from "./config.js";
 import type { ProblemSource } from "./types.js";
 
 /** Stream tags so that held-out and training problems come from unrelated seeds. */
@@ -120,3 +121,17 @@ export function createProblemSource(options: ProblemSourceOptions): ProblemSourc
 }
 
 export type { Problem };
+
+/** The problem source of a training config (its task, seeds, held-out split and task options). */
+export function configProblemSource(config: TrainConfig): ProblemSource {
+  return createProblemSource({
+    task: config.data.task,
+    seed: config.seed,
+    heldOutSeed: config.evaluation.seed,
+    heldOutCount: config.evaluation.problems,
+    difficulty: config.data.difficulty,
+    steps: config.data.steps,
+    distractors: config.data.distractors,
+    operands: config.data.operands,
+  });
+}

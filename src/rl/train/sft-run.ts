@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { OperandDistribution } from "../../data/tasks/types.js";
+import type { Problem } from "../../data/types.js";
 import { initModel } from "../../engine/init-model.js";
 import { startEngine } from "../../engine/process.js";
 import { loadModelText } from "./codec.js";
@@ -54,23 +55,13 @@ function readExamples(path: string): SupervisedExample[] {
 }
 
 /**
- * `boxed sft`: creates or loads the model, fine-tunes it on task traces (or a JSONL of prompt →
- * completion) with the engine, and exports the result to `<out>/model` (a standard HF directory,
- * usable as `--model` of `boxed train`/`boxed eval`). Loss per step goes to `<out>/sft-metrics.jsonl`.
+ * The examples an SFT run trains on, and the held-out problems it kept out: a JSONL's rows, or
+ * the task's traces minus `boxed train`'s held-out split (evaluation seed 0, `heldOutCount` problems).
  */
-export async function runSftCommand(
-  options: SftRunOptions,
-): Promise<{ model: string; losses: number[]; seconds: number }> {
-  const out = resolve(options.out);
-  prepareOutputDirectory(out);
-  let modelDirectory = options.model;
-  if (modelDirectory === "tiny") {
-    modelDirectory = join(out, "initial-model");
-    if (!existsSync(join(modelDirectory, "model.safetensors"))) {
-      options.view.message(`creating the tiny model in ${modelDirectory}`);
-      await initModel({ out: modelDirectory, preset: "tiny", seed: options.modelSeed ?? 0 });
-    }
-  }
+export function sftData(options: Omit<SftRunOptions, "out" | "model" | "view">): {
+  examples: SupervisedExample[];
+  heldOut: Problem[];
+} {
   const heldOut = options.data
     ? []
     : createProblemSource({
@@ -93,6 +84,28 @@ export async function runSftCommand(
         operands: options.operands,
         exclude: new Set(heldOut.map((problem) => problem.question)),
       });
+  return { examples, heldOut };
+}
+
+/**
+ * `boxed sft`: creates or loads the model, fine-tunes it on task traces (or a JSONL of prompt →
+ * completion) with the engine, and exports the result to `<out>/model` (a standard HF directory,
+ * usable as `--model` of `boxed train`/`boxed eval`). Loss per step goes to `<out>/sft-metrics.jsonl`.
+ */
+export async function runSftCommand(
+  options: SftRunOptions,
+): Promise<{ model: string; losses: number[]; seconds: number }> {
+  const out = resolve(options.out);
+  prepareOutputDirectory(out);
+  let modelDirectory = options.model;
+  if (modelDirectory === "tiny") {
+    modelDirectory = join(out, "initial-model");
+    if (!existsSync(join(modelDirectory, "model.safetensors"))) {
+      options.view.message(`creating the tiny model in ${modelDirectory}`);
+      await initModel({ out: modelDirectory, preset: "tiny", seed: options.modelSeed ?? 0 });
+    }
+  }
+  const { examples } = sftData(options);
   const engine = await startEngine({ model: modelDirectory, seed: options.seed });
   try {
     const text = await loadModelText(modelDirectory, "raw");

@@ -39,7 +39,7 @@ function remoteRun(
     groupSize: 4,
     model: { path: MODEL },
     data: { task: "addition", difficulty: 2 },
-    sampling: { maxTokens: 5 },
+    sampling: { maxTokens: 40 }, // the shipped model answers after a column-addition trace
     optimizer: { learningRate: 3e-3 },
     evaluation: { problems: 0 },
     checkpointEvery: 0,
