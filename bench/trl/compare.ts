@@ -114,6 +114,7 @@ const results: {
   run: number;
   load: number;
   seconds: number;
+  cpu: number;
   detail: Record<string, number>;
 }[] = [];
 for (let run = 0; run < runs; run++) {

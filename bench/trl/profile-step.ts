@@ -66,7 +66,7 @@ try {
         groupSize: config.groupSize,
         sampling: { ...config.sampling, seed: repeat },
         grade: (items) => source.grade(items),
-        rewarder,
+        rewarder: (facts) => rewarder(facts, {}),
       }),
     );
     record("  of which /sample", sampled.samplingSeconds);

@@ -10,7 +10,11 @@ export function registerDemo(program: Command): void {
       "Train the tiny model with GRPO on held-out addition and show pass@k before and after (CPU, offline).",
     )
     .option("-o, --out <dir>", "run directory (default: runs/demo/<date-time>)")
-    .option("--minutes <x>", "wall-time budget of the GRPO stage (the whole demo then stays under 10 minutes)", "8")
+    .option(
+      "--minutes <x>",
+      "wall-time budget of the GRPO stage (the whole demo then stays under 10 minutes)",
+      "8",
+    )
     .option("--seed <n>", "seed of data order and sampling", "0")
     .option("--fresh", "rebuild the warm-started model with boxed sft instead of the shipped one")
     .action(async (flags: { out?: string; minutes: string; seed: string; fresh?: boolean }) => {

@@ -46,6 +46,13 @@ const ASSUMED: [string, (config: TrainConfig) => unknown, unknown][] = [
   ["replay", (config) => config.replay ?? null, null],
   ["data.curriculum", (config) => config.data.curriculum ?? null, null],
   ["rollout.backend", (config) => config.rollout.backend, "engine"],
+  ["data.curriculum", (config) => config.data.curriculum ?? null, null],
+  ["replay", (config) => config.replay ?? null, null],
+  [
+    'a "hapo" reward (it needs the loop\'s history)',
+    (config) => config.rewards.some((r) => r.name === "hapo"),
+    false,
+  ],
 ];
 
 /** Throws, naming every field set to something only the full loop (`boxed train`) implements. */
