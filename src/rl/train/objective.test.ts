@@ -93,7 +93,7 @@ describe("training objective (real engine)", () => {
       groupSize: 4,
       model: { path: MODEL },
       data: { task: "addition", difficulty: 2 },
-      sampling: { maxTokens: 6, temperature: 0.6 },
+      sampling: { maxTokens: 40, temperature: 0.6 }, // room for the shipped model's trace, so groups carry a signal
       evaluation: { problems: 0 },
       checkpointEvery: 0,
       ppoEpochs: 2,
