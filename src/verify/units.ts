@@ -189,6 +189,7 @@ const SUPERSCRIPTS: Record<string, string> = { "⁻": "-", "¹": "1", "²": "2",
 function plainUnitText(text: string): string {
   return text
     .replace(/[⁻¹²³⁴]+/g, (run) => `^${[...run].map((character) => SUPERSCRIPTS[character]).join("")}`)
+    .replace(/\\(?:text|mathrm|mbox|textrm|textnormal|operatorname|mathit)\s*\{([^{}]*)\}/g, " $1 ")
     .replace(/\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, "$1 / $2")
     .replace(/\\(?:text|mathrm|mbox|textrm|textnormal|operatorname|rm|mathit)\b\s*/g, " ")
     .replace(/\\(?:,|;|:|!|quad|qquad| )|~/g, " ")
