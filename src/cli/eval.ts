@@ -214,10 +214,10 @@ async function evaluateOnline(flags: EvalFlags, out: string): Promise<void> {
     throw new Error("name a server with --base-url URL (or start a local model with --engine-model DIR)");
   if (!flags.engineModel && !flags.model) throw new Error("--model NAME is required with --base-url");
   const template = data.getPromptTemplate(flags.prompt);
+  const tools = await toolSettings(flags);
   const benchmarks = await loadProblems(flags);
   const renderChat = await completionRenderer(flags);
   const params = samplingConfig(flags);
-  const tools = await toolSettings(flags);
   const model = flags.model ?? basename(flags.engineModel as string);
   const scope = {
     model,

@@ -13,6 +13,7 @@ interface SftFlags {
   heldOutOperands?: string;
   traces?: boolean;
   data?: string;
+  prompt?: string;
   examples: string;
   steps: string;
   batchSize: string;
@@ -58,6 +59,10 @@ export function registerSft(program: Command): void {
     )
     .option("--traces", "learn step-by-step traces (default: the answer only)")
     .option("--data <file>", "JSONL of {prompt, completion} rows instead of a task")
+    .option(
+      "--prompt <template>",
+      "render each prompt with this template and the model's chat template, as boxed eval --mode completion does",
+    )
     .option("--examples <n>", "distinct training examples", "20000")
     .option("--steps <n>", "optimizer steps", "300")
     .option("--batch-size <n>", "examples per step", "64")
@@ -84,6 +89,7 @@ export function registerSft(program: Command): void {
         heldOutOperands,
         traces: flags.traces ?? false,
         data: flags.data,
+        prompt: flags.prompt,
         examples: positiveInteger("--examples", flags.examples),
         steps: positiveInteger("--steps", flags.steps),
         batchSize: positiveInteger("--batch-size", flags.batchSize),

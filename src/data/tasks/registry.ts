@@ -2,14 +2,19 @@ import { additionTask, arithmeticTask } from "./arithmetic.js";
 import { countdownTask } from "./countdown.js";
 import { linearEquationTask } from "./linear-equation.js";
 import { logicPuzzleTask } from "./logic-puzzle.js";
+import { multiplicationToolTask } from "./multiplication-tool.js";
 import type { Task } from "./types.js";
 
 /** Every synthetic task by name. */
 export const TASKS: Map<string, Task> = new Map(
-  [additionTask, arithmeticTask, countdownTask, linearEquationTask, logicPuzzleTask].map((task) => [
-    task.name,
-    task,
-  ]),
+  [
+    additionTask,
+    arithmeticTask,
+    countdownTask,
+    linearEquationTask,
+    logicPuzzleTask,
+    multiplicationToolTask,
+  ].map((task) => [task.name, task]),
 );
 
 /** The task registered under `name`; an unknown name throws and lists the known ones. */

@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { getPromptTemplate, renderPrompt } from "../../data/prompts.js";
 import type { OperandDistribution } from "../../data/tasks/types.js";
 import type { Problem } from "../../data/types.js";
 import { initModel } from "../../engine/init-model.js";
 import { startEngine } from "../../engine/process.js";
+import { loadTokenizer } from "../../tokenize/index.js";
 import { loadModelText } from "./codec.js";
 import type { LiveView } from "./live-view.js";
 import { createProblemSource } from "./problems.js";
@@ -33,6 +35,11 @@ export interface SftRunOptions {
   traces: boolean;
   /** JSONL with {prompt, completion} rows instead of a task. */
   data?: string;
+  /**
+   * A prompt template (src/data/prompts.ts): each prompt, as the question, rendered with the model's
+   * chat template — what `boxed eval --mode completion --prompt NAME` sends. Default: the prompt as-is.
+   */
+  prompt?: string;
   examples: number;
   steps: number;
   batchSize: number;
@@ -51,6 +58,20 @@ function readExamples(path: string): SupervisedExample[] {
       throw new Error(`${path}: row ${index + 1} needs string fields "prompt" and "completion"`);
     }
     return { prompt: row.prompt, completion: row.completion };
+  });
+}
+
+/** Prompts rendered as `boxed eval --mode completion --prompt NAME` renders a question. */
+async function templated(modelDirectory: string, template: string, examples: SupervisedExample[]) {
+  const [tokenizer, promptTemplate] = [await loadTokenizer(modelDirectory), getPromptTemplate(template)];
+  const renderChat = (messages: { role: string; content: string }[]) =>
+    tokenizer.renderChat(messages as Parameters<typeof tokenizer.renderChat>[0], {
+      addGenerationPrompt: true,
+    });
+  return examples.map((example) => {
+    const problem = { id: "", benchmark: "sft", question: example.prompt, answer: "" };
+    const rendered = renderPrompt(promptTemplate, problem, "completion", renderChat);
+    return { ...example, prompt: rendered.kind === "completion" ? rendered.prompt : example.prompt };
   });
 }
 
@@ -105,7 +126,11 @@ export async function runSftCommand(
       await initModel({ out: modelDirectory, preset: "tiny", seed: options.modelSeed ?? 0 });
     }
   }
-  const { examples } = sftData(options);
+  const data = sftData(options);
+  const examples =
+    options.prompt === undefined
+      ? data.examples
+      : await templated(modelDirectory, options.prompt, data.examples);
   const engine = await startEngine({ model: modelDirectory, seed: options.seed });
   try {
     const text = await loadModelText(modelDirectory, "raw");
