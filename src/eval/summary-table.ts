@@ -13,8 +13,10 @@ export function metricNames(n: number): string[] {
 export function formatSummary(results: EvalResults): string {
   const parts: string[] = [];
   for (const [name, result] of Object.entries(results.benchmarks)) {
+    const uneven = result.minSamples !== result.n;
     const rows: (string | number)[][] = metricNames(result.n).map((metric) => [
-      metric,
+      // With uneven pools each metric says how many problems it averages over.
+      uneven ? `${metric} (${result.problemsPerMetric[metric] ?? 0} problems)` : metric,
       formatFraction(result.metrics[metric]),
       `${formatFraction(result.intervals[metric]?.low)}–${formatFraction(result.intervals[metric]?.high)}`,
     ]);
@@ -58,8 +60,10 @@ export function formatSummary(results: EvalResults): string {
         ],
       );
     }
-    const title = `${name}: ${result.problems} problems × n=${result.n} (${result.samples} samples)`;
+    const perProblem = result.minSamples !== result.n ? `${result.minSamples}–${result.n}` : `${result.n}`;
+    const title = `${name}: ${result.problems} problems × n=${perProblem} (${result.samples} samples)`;
     parts.push(formatTable(["metric", "value", "95% CI"], rows, { title }));
+    for (const warning of result.warnings ?? []) parts.push(`warning (${name}): ${warning}\n`);
   }
   return parts.join("\n");
 }

@@ -136,4 +136,35 @@ describe("computeMetrics", () => {
       expect(interval.high, name).toBeGreaterThanOrEqual(result.metrics[name] - 1e-12);
     }
   });
+
+  it("uneven pools: warns, and each k rests on the problems with at least k samples", () => {
+    // 3 problems with 8 samples, one with 4: pass@8 and maj@8 must not vanish (nor all shrink to n = 4).
+    const full = (id: string, correct: number): ScoredProblem => ({
+      problemId: id,
+      benchmark: "t",
+      samples: Array.from({ length: 8 }, (_, index) => sample(index < correct ? "7" : "1", index < correct)),
+      errors: 0,
+    });
+    const short: ScoredProblem = {
+      problemId: "short",
+      benchmark: "t",
+      samples: [sample("7", true), sample("1", false), sample("1", false), sample("1", false)],
+      errors: 0,
+    };
+    const even = [full("x", 1), full("y", 2), full("z", 8)];
+    const result = computeMetrics([...even, short], { equivalent, bootstrapIterations: 50 });
+    expect(result).toMatchObject({ n: 8, minSamples: 4 });
+    expect(result.problemsPerMetric).toMatchObject({ "pass@4": 4, "pass@8": 3, "maj@8": 3, "avg@8": 4 });
+    // pass@8 over the three full problems only equals their own computation; pass@1 covers all four.
+    const alone = computeMetrics(even, { equivalent, bootstrapIterations: 50 });
+    expect(result.metrics["pass@8"]).toBe(alone.metrics["pass@8"]);
+    expect(result.metrics["maj@8"]).toBe(alone.metrics["maj@8"]);
+    expect(result.metrics["pass@1"]).toBeCloseTo((1 / 8 + 2 / 8 + 1 + 1 / 4) / 4, 12);
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        /uneven pools: 1 of 4 problems have fewer than 8 samples \(fewest 4\).*pass@8 on 3/,
+      ),
+    ]);
+    expect(alone.warnings).toEqual([]);
+  });
 });

@@ -42,8 +42,17 @@ export interface LengthBin {
 export interface BenchmarkMetrics {
   problems: number;
   samples: number;
-  /** Samples per problem used for pass@k/maj@k (the smallest count over problems with samples). */
+  /**
+   * Samples per problem: the largest count over problems with samples. With uneven pools a problem
+   * enters only the metrics at k ≤ its own count (`problemsPerMetric` says how many each rests on).
+   */
   n: number;
+  /** The smallest count over problems with samples (= n when pools are even). */
+  minSamples: number;
+  /** How many problems each entry of `metrics` averages over. */
+  problemsPerMetric: Record<string, number>;
+  /** What a reader must know: uneven pools, problems left out of some metrics. */
+  warnings: string[];
   /** Requests that failed after all retries (server errors), never counted as wrong. */
   errors: number;
   problemsWithoutSamples: number;
@@ -78,7 +87,11 @@ function votesOf(problem: ScoredProblem, equivalent: Equivalence): Votes {
   return { clusters, clusterCorrect };
 }
 
-/** Per-problem values of every metric, in one table so that groups and bootstrap reuse them. */
+/**
+ * Per-problem values of every metric, in one table so that groups and bootstrap reuse them. A
+ * problem with n_i samples enters pass@k and maj@k for k ≤ n_i (pass@k = 1 − C(n_i − c, k)/C(n_i, k),
+ * Chen et al. 2021, arXiv:2107.03374, is unbiased for any n_i ≥ k), and avg@n as c / n_i.
+ */
 function perProblemValues(scored: Scored[], n: number, seed: number): Record<string, number[]> {
   const values: Record<string, number[]> = {};
   const push = (name: string, value: number) => {
@@ -86,16 +99,31 @@ function perProblemValues(scored: Scored[], n: number, seed: number): Record<str
     values[name].push(value);
   };
   for (const { problem, votes } of scored) {
-    // Metrics at k use the first n samples of every problem, so all problems weigh the same.
-    const firstN: Votes = { clusters: votes.clusters.slice(0, n), clusterCorrect: votes.clusterCorrect };
-    const correctInN = problem.samples.slice(0, n).filter((sample) => sample.correct).length;
+    const own = Math.min(n, problem.samples.length);
+    const firstN: Votes = { clusters: votes.clusters.slice(0, own), clusterCorrect: votes.clusterCorrect };
+    const correctInN = problem.samples.slice(0, own).filter((sample) => sample.correct).length;
     for (const k of reportedKs(n)) {
-      push(`pass@${k}`, passAtK(n, correctInN, k));
-      push(`maj@${k}`, k === n ? majorityCredit(firstN) : expectedMajorityAtK(firstN, k, { seed }));
+      if (k > own) continue;
+      push(`pass@${k}`, passAtK(own, correctInN, k));
+      push(`maj@${k}`, k === own ? majorityCredit(firstN) : expectedMajorityAtK(firstN, k, { seed }));
     }
-    push(`avg@${n}`, correctInN / n);
+    push(`avg@${n}`, correctInN / own);
   }
   return values;
+}
+
+/** The warning for uneven pools: how many problems fall short of n, and which metrics leave them out. */
+function unevenWarning(scored: Scored[], n: number, values: Record<string, number[]>): string[] {
+  const short = scored.filter(({ problem }) => problem.samples.length < n);
+  if (short.length === 0) return [];
+  const fewest = Math.min(...short.map(({ problem }) => problem.samples.length));
+  const partial = Object.entries(values)
+    .filter(([, list]) => list.length < scored.length)
+    .map(([metric, list]) => `${metric} on ${list.length}`);
+  return [
+    `uneven pools: ${short.length} of ${scored.length} problems have fewer than ${n} samples (fewest ${fewest}); ` +
+      `metrics at larger k rest on the problems with enough samples: ${partial.join(", ")} of ${scored.length}`,
+  ];
 }
 
 function groupBy(
@@ -152,7 +180,8 @@ export function computeMetrics(problems: readonly ScoredProblem[], options: Metr
     votes: votesOf(problem, options.equivalent),
     correct: problem.samples.filter((sample) => sample.correct).length,
   }));
-  const n = scored.length === 0 ? 0 : Math.min(...scored.map(({ problem }) => problem.samples.length));
+  const counts = scored.map(({ problem }) => problem.samples.length);
+  const n = counts.length === 0 ? 0 : Math.max(...counts);
   const values = n === 0 ? {} : perProblemValues(scored, n, seed);
   const samples = withSamples.flatMap((problem) => problem.samples);
   const lengthsOf = (filter: (correct: boolean) => boolean) =>
@@ -163,6 +192,11 @@ export function computeMetrics(problems: readonly ScoredProblem[], options: Metr
     problems: problems.length,
     samples: samples.length,
     n,
+    minSamples: counts.length === 0 ? 0 : Math.min(...counts),
+    problemsPerMetric: Object.fromEntries(
+      Object.entries(values).map(([metric, list]) => [metric, list.length]),
+    ),
+    warnings: unevenWarning(scored, n, values),
     errors: problems.reduce((sum, problem) => sum + problem.errors, 0),
     problemsWithoutSamples: problems.length - withSamples.length,
     metrics: Object.fromEntries(Object.entries(values).map(([metric, list]) => [metric, mean(list)])),
