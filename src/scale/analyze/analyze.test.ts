@@ -58,6 +58,30 @@ describe("poolsFromRows", () => {
     expect(problem?.traces.map((trace) => trace.correct)).toEqual([1, 1, 0]);
     expect(problem?.traces[1]?.features).toEqual({ reward: 1 });
   });
+  it("keys problems by benchmark and id: gsm8k/0 and amc23/0 are two pools, each with its own gold", () => {
+    const rows = [
+      { benchmark: "gsm8k", problemId: "0", gold: "18", text: "\\boxed{18}" },
+      { benchmark: "amc23", problemId: "0", gold: "27", text: "\\boxed{18}" },
+      { benchmark: "gsm8k", problemId: "0", gold: "18", text: "\\boxed{18}" },
+      { benchmark: "amc23", problemId: "0", gold: "27", text: "\\boxed{27}" },
+    ];
+    const pools = poolsFromRows(rows);
+    expect(pools.map((entry) => [entry.problemId, entry.traces.map((trace) => trace.correct)])).toEqual([
+      ["gsm8k/0", [1, 1]],
+      ["amc23/0", [0, 1]],
+    ]);
+    expect(analyzeStrategies(["maj@2"], pools)[0]).toMatchObject({
+      accuracy: (1 + 0.5) / 2,
+      method: "exact",
+    });
+    // The Qwen layout's data_source names the benchmark too; rows without one keep their bare id.
+    expect(
+      poolsFromRows([{ idx: 3, data_source: "math500", answer: "1", code: ["\\boxed{1}"] }])[0]?.problemId,
+    ).toBe("math500/3");
+    // Rows that share an id but disagree on the gold are refused instead of pooled.
+    const unnamed = rows.map(({ benchmark: _benchmark, ...row }) => row);
+    expect(() => poolsFromRows(unnamed)).toThrow(/problem 0: samples with different golds \("18", "27"\)/);
+  });
   it("rejects rows that fit neither layout", () => {
     expect(() => poolsFromRows([{ text: 1 }])).toThrow(
       /line 1: expected string fields problemId, text, gold/,

@@ -6,6 +6,8 @@
  *    `usage.completionTokens`, `reward`, `logprobs`, `topLogprobs`.
  * Answers are extracted and clustered by verifier equivalence (never string equality); correctness
  * comes from the file's labels (`labels: "file"`) or from grading each response against the gold.
+ * Problems are keyed by benchmark and id (`gsm8k/0` and `amc23/0` are two problems); a row without
+ * a benchmark (`benchmark`, else `data_source`) keeps its bare id, so older files read as before.
  */
 import { clusterAnswers } from "../../eval/metrics/cluster.js";
 import { areEquivalent, extractAnswer, gradeSync } from "../../verify/index.js";
@@ -20,6 +22,7 @@ export interface PoolOptions {
 }
 
 interface RawSample {
+  /** The benchmark-qualified id, `benchmark/problemId` (problem ids count from 0 in every benchmark). */
   problemId: string;
   gold: string;
   text: string;
@@ -29,6 +32,12 @@ interface RawSample {
 }
 
 const estimateTokens = (text: string) => Math.ceil(text.length / 4);
+
+/** `benchmark/id` when the row names its benchmark, else the bare id. */
+export function qualifiedProblemId(row: Record<string, unknown>, id: string): string {
+  const benchmark = row.benchmark ?? row.data_source;
+  return typeof benchmark === "string" && benchmark !== "" ? `${benchmark}/${id}` : id;
+}
 
 function asRecord(row: unknown, line: number): Record<string, unknown> {
   if (typeof row !== "object" || row === null || Array.isArray(row))
@@ -49,7 +58,7 @@ function problemRowSamples(row: Record<string, unknown>, line: number): RawSampl
     const reward = rewards?.[index];
     const value = Array.isArray(reward) ? reward[0] : reward;
     return {
-      problemId: String(row.idx ?? row.id ?? line),
+      problemId: qualifiedProblemId(row, String(row.idx ?? row.id ?? line)),
       gold,
       text,
       fileLabel: labels ? Boolean(labels[index]) : undefined,
@@ -76,7 +85,7 @@ function sampleRowSample(row: Record<string, unknown>, line: number): RawSample 
     Object.assign(features, traceConfidence(top.map((step) => Object.values(step))));
   const usage = row.usage as { completionTokens?: number } | undefined;
   return {
-    problemId,
+    problemId: qualifiedProblemId(row, problemId),
     gold,
     text,
     fileLabel: typeof row.correct === "boolean" ? row.correct : undefined,
@@ -86,6 +95,15 @@ function sampleRowSample(row: Record<string, unknown>, line: number): RawSample 
 }
 
 function toPool(problemId: string, samples: readonly RawSample[], options: PoolOptions): ProblemPool {
+  const golds = [...new Set(samples.map((sample) => sample.gold))];
+  if (golds.length > 1)
+    throw new Error(
+      `problem ${problemId}: samples with different golds (${golds
+        .slice(0, 3)
+        .map((gold) => JSON.stringify(gold))
+        .join(", ")}); ` +
+        "rows of several benchmarks need a benchmark field so that their ids do not collide",
+    );
   const answers = samples.map((sample) => extractAnswer(sample.text).answer);
   const clusters = clusterAnswers(answers, (first, second) => areEquivalent(first, second));
   const traces: PoolTrace[] = samples.map((sample, index) => {
