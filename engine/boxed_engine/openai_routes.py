@@ -109,6 +109,11 @@ def usage(prompts: list[list[int]], n: int, sequences: list[SampledSequence]) ->
             "total_tokens": prompt_tokens * n + completion_tokens}
 
 
+def token_ids_field(request, sequence: SampledSequence) -> dict:
+    """vLLM's `return_token_ids` (vllm/entrypoints/openai/protocol.py): the choice's generated token ids."""
+    return {"token_ids": list(sequence.tokens)} if request.return_token_ids else {}
+
+
 def completion_prompts(tools: TextTools, prompt) -> list[list[int]]:
     if isinstance(prompt, str):
         return [tools.encode(prompt)]
@@ -203,7 +208,8 @@ def add_openai_routes(app: FastAPI, engine: Engine, sampler) -> None:
                 text, reason = tools.finish(sequence, stops)
                 logprobs = (completion_logprobs(tools, sequence, request.return_tokens_as_token_ids)
                             if request.logprobs is not None else None)
-                choices.append({"index": index, "text": text, "logprobs": logprobs, "finish_reason": reason})
+                choices.append({"index": index, "text": text, "logprobs": logprobs, "finish_reason": reason,
+                                **token_ids_field(request, sequence)})
             return {**envelope("text_completion", "cmpl", model), "choices": choices,
                     "usage": usage(prompts, request.n, sequences)}
 
@@ -223,7 +229,7 @@ def add_openai_routes(app: FastAPI, engine: Engine, sampler) -> None:
                 text, reason = tools.finish(sequence, stops)
                 choices.append({"index": index, "message": {"role": "assistant", "content": text},
                                 "logprobs": chat_logprobs(tools, sequence) if request.logprobs else None,
-                                "finish_reason": reason})
+                                "finish_reason": reason, **token_ids_field(request, sequence)})
             return {**envelope("chat.completion", "chatcmpl", model), "choices": choices,
                     "usage": usage(prompts, request.n, sequences)}
 

@@ -23,6 +23,7 @@ class CommonCompletionFields(Strict):
     stream: bool = False
     stream_options: StreamOptions | None = None
     user: str | None = None
+    return_token_ids: bool = False  # vLLM extra (protocol.py): each choice carries its `token_ids`
 
 
 class CompletionRequest(CommonCompletionFields):

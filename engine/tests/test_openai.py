@@ -51,3 +51,13 @@ def test_chat_content_may_be_a_list_of_text_parts(client):
     parts = {**CHAT, "temperature": 0, "messages": [{"role": "user", "content": [{"type": "text", "text": "What is "},
                                                                                  {"type": "text", "text": "2 + 3?"}]}]}
     assert post(client, "/v1/chat/completions", parts)["choices"] == post(client, "/v1/chat/completions", {**CHAT, "temperature": 0})["choices"]
+
+
+def test_return_token_ids_gives_each_choice_its_tokens(client):
+    body = {"prompt": "Compute 12 + 7.", "max_tokens": 5, "n": 3, "seed": 4, "temperature": 0.8, "return_token_ids": True}
+    result = post(client, "/v1/completions", body)
+    lengths = [len(choice["token_ids"]) for choice in result["choices"]]
+    assert sum(lengths) == result["usage"]["completion_tokens"] and all(0 < length <= 5 for length in lengths)
+    chat = post(client, "/v1/chat/completions", {**CHAT, "n": 2, "seed": 1, "return_token_ids": True})
+    assert sum(len(choice["token_ids"]) for choice in chat["choices"]) == chat["usage"]["completion_tokens"]
+    assert "token_ids" not in post(client, "/v1/completions", {**body, "return_token_ids": False})["choices"][0]

@@ -181,6 +181,46 @@ describe("boxed eval against a server", () => {
     expect(readFileSync(join(folder, "no-v1", "results.json"), "utf8")).toBe(before);
   });
 
+  it("per-sample tokens: estimates with n > 1 are marked; --return-token-ids counts each choice; rescoring keeps both", async () => {
+    const uneven = await startFakeServer({ unevenTokens: true });
+    try {
+      const read = (out: string): SampleRecord[] =>
+        readFileSync(join(folder, out, "samples.jsonl"), "utf8")
+          .trim()
+          .split("\n")
+          .map((line) => JSON.parse(line));
+      const shared = await runCli([...base(uneven.url, "tokens-shared"), "--n", "4"]);
+      expect(shared.code, shared.stderr).toBe(0);
+      expect(shared.stdout).toContain("estimated for 12 of 12 samples");
+      expect(read("tokens-shared").every((record) => record.usage.estimated === true)).toBe(true);
+      const counted = await runCli([...base(uneven.url, "tokens-counted"), "--n", "4", "--return-token-ids"]);
+      expect(counted.code, counted.stderr).toBe(0);
+      expect(counted.stdout).not.toContain("estimated for");
+      const exact = read("tokens-counted");
+      // The fake spends 12 + 2·(answer mod 4) tokens per choice: each sample carries its own count.
+      for (const record of exact) {
+        expect(record.usage.estimated).toBeUndefined();
+        expect(record.usage.completionTokens).toBe(12 + 2 * (Number(record.predicted) % 4));
+      }
+      const rescored = await runCli([
+        "eval",
+        "--samples",
+        join(folder, "tokens-shared", "samples.jsonl"),
+        "--out",
+        join(folder, "tokens-rescored"),
+        "--workers",
+        "1",
+      ]);
+      expect(rescored.code, rescored.stderr).toBe(0);
+      expect(read("tokens-rescored").map((record) => record.usage)).toEqual(
+        read("tokens-shared").map((record) => record.usage),
+      );
+      expect(rescored.stdout).toContain("estimated for 12 of 12 samples");
+    } finally {
+      await uneven.close();
+    }
+  });
+
   it("bad input: a wrong API key is named as such", async () => {
     const result = await runCli([...base(keyed.url, "key"), "--api-key", "wrong"]);
     expect(result.code).toBe(1);

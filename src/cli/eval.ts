@@ -26,6 +26,7 @@ interface EvalFlags {
   seed?: number;
   stop: string[];
   logprobs?: boolean;
+  returnTokenIds?: boolean;
   extraBody?: string;
   prompt: string;
   mode: "chat" | "completion";
@@ -258,7 +259,8 @@ async function evaluateOnline(flags: EvalFlags, out: string): Promise<void> {
       baseUrls: engine ? [`${engine.url}/v1`] : flags.baseUrl,
       model,
       apiKey: flags.apiKey ?? process.env.OPENAI_API_KEY,
-      params,
+      // Per-choice token ids make per-sample token counts exact with n > 1 (the engine always has them).
+      params: { ...params, returnTokenIds: flags.returnTokenIds === true || engine !== null },
       concurrency: flags.concurrency,
       maxRetries: flags.retries,
       requestTimeoutMs: flags.requestTimeout * 1000,
@@ -361,6 +363,10 @@ export function registerEval(program: Command): void {
     .option("--seed <s>", "base seed (request for samples from index i sends seed + i)", integer("--seed"))
     .option("--stop <text>", "stop string; repeatable", collect, [])
     .option("--logprobs", "ask for token log-probs")
+    .option(
+      "--return-token-ids",
+      "ask for each choice's token ids (vLLM ≥ 0.10.2 return_token_ids; always on with --engine-model): exact per-sample token counts when n > 1",
+    )
     .option("--extra-body <json>", 'server-specific fields passed through, e.g. \'{"top_k":20,"min_p":0}\'')
     .option(
       "--prompt <template>",

@@ -47,7 +47,8 @@ export async function scoreAndReport(
     records.push(...scored.records);
     const metrics = computeMetrics(scored.scored, { equivalent: options.equivalent, seed: options.seed });
     const tools = scored.records.some((record) => record.turns) ? { tools: toolMetrics(scored.records) } : {};
-    perBenchmark[input.benchmark] = { ...metrics, failures, ...tools };
+    const estimatedTokenSamples = scored.records.filter((record) => record.usage.estimated).length;
+    perBenchmark[input.benchmark] = { ...metrics, failures, estimatedTokenSamples, ...tools };
   }
   const results = buildResults(options.config, perBenchmark, options.lengthUnit);
   if (options.out) writeRunOutputs(options.out, results, records);

@@ -53,7 +53,11 @@ function fromSampleRecords(rows: Row[], path: string): OfflineSamples {
       index: Number(row.index ?? entry.samples.get(problemId)?.length ?? 0),
       text: row.text,
       finishReason: row.finishReason === "length" ? "length" : "stop",
-      usage: { promptTokens: usage?.promptTokens ?? 0, completionTokens: usage?.completionTokens ?? 0 },
+      usage: {
+        promptTokens: usage?.promptTokens ?? 0,
+        completionTokens: usage?.completionTokens ?? 0,
+        ...(usage?.estimated === true && { estimated: true }),
+      },
     };
     entry.samples.set(problemId, [...(entry.samples.get(problemId) ?? []), sample]);
   });

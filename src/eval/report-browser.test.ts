@@ -53,7 +53,11 @@ describe("report.html in a real browser", () => {
       equivalent: (a, b) => a === b,
       bootstrapIterations: 200,
     });
-    const results = buildResults({ model: "fixture" }, { math500: { ...metrics, failures: [] } }, "tokens");
+    const results = buildResults(
+      { model: "fixture" },
+      { math500: { ...metrics, failures: [], estimatedTokenSamples: 0 } },
+      "tokens",
+    );
     const path = join(mkdtempSync(join(tmpdir(), "boxed-report-")), "report.html");
     writeFileSync(path, renderEvalReport(results));
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });

@@ -10,6 +10,8 @@ export interface BenchmarkResult extends BenchmarkMetrics {
   failures: RequestFailure[];
   /** Runs with tools (`boxed eval --tools`): calls per sample, error rate, accuracy with/without calls. */
   tools?: ToolMetrics;
+  /** Samples whose completion tokens are estimates (n > 1 usage shared out by text length), not counts. */
+  estimatedTokenSamples: number;
 }
 
 /**

@@ -9,6 +9,11 @@ export function metricNames(n: number): string[] {
   return [...ks.map((k) => `pass@${k}`), ...ks.filter((k) => k > 1).map((k) => `maj@${k}`), `avg@${n}`];
 }
 
+/** ", estimated for k of m samples" when some token counts are estimates (n > 1 usage shared by length). */
+export function estimatedNote(estimated: number | undefined, samples: number): string {
+  return estimated ? `, estimated for ${estimated} of ${samples} samples` : "";
+}
+
 /** The terminal summary: one table per benchmark with each metric, its 95% CI, lengths and rates. */
 export function formatSummary(results: EvalResults): string {
   const parts: string[] = [];
@@ -23,7 +28,7 @@ export function formatSummary(results: EvalResults): string {
     const unit = results.lengthUnit;
     rows.push(
       [
-        `length mean/median/p90 (${unit})`,
+        `length mean/median/p90 (${unit}${estimatedNote(result.estimatedTokenSamples, result.samples)})`,
         result.lengths.all.mean.toFixed(0),
         `${result.lengths.all.median.toFixed(0)} / ${result.lengths.all.p90.toFixed(0)}`,
       ],

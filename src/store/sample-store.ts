@@ -50,12 +50,13 @@ export class SampleStore {
   /** Stores one sample; a sample already stored under the same key is kept (first write wins). */
   put(benchmark: string, scope: StoreScope, sample: Sample): void {
     const extra =
-      sample.tokens || sample.logprobs || sample.topLogprobs || sample.turns
+      sample.tokens || sample.logprobs || sample.topLogprobs || sample.turns || sample.usage.estimated
         ? JSON.stringify({
             tokens: sample.tokens,
             logprobs: sample.logprobs,
             topLogprobs: sample.topLogprobs,
             turns: sample.turns,
+            ...(sample.usage.estimated && { tokensEstimated: true }),
           })
         : null;
     this.insert.run(
@@ -82,13 +83,19 @@ export class SampleStore {
       .all(benchmark, scope.model, scope.configHash) as Row[];
     const byProblem = new Map<string, Sample[]>();
     for (const row of rows) {
-      const extra = row.extra ? (JSON.parse(row.extra) as Partial<Sample>) : {};
+      const extra = row.extra
+        ? (JSON.parse(row.extra) as Partial<Sample> & { tokensEstimated?: boolean })
+        : {};
       const sample: Sample = {
         problemId: row.problem_id,
         index: row.sample_index,
         text: row.text,
         finishReason: row.finish_reason,
-        usage: { promptTokens: row.prompt_tokens, completionTokens: row.completion_tokens },
+        usage: {
+          promptTokens: row.prompt_tokens,
+          completionTokens: row.completion_tokens,
+          ...(extra.tokensEstimated && { estimated: true }),
+        },
         ...(extra.tokens ? { tokens: extra.tokens } : {}),
         ...(extra.logprobs ? { logprobs: extra.logprobs } : {}),
         ...(extra.topLogprobs ? { topLogprobs: extra.topLogprobs } : {}),

@@ -27,6 +27,8 @@ export interface FakeServerOptions {
   /** Keep each request's parsed body in the log (for checking what the client sent). */
   recordBodies?: boolean;
   answers?: number;
+  /** Choices spend different token counts (12 + 2·(answer mod 4)) instead of 15 each. */
+  unevenTokens?: boolean;
   seed?: number;
   port?: number;
 }
@@ -87,17 +89,23 @@ function pickFault(random: () => number, faults: FaultRates): LoggedRequest["out
   return null;
 }
 
-function completion(body: Record<string, unknown>, answers: number) {
+function completion(body: Record<string, unknown>, answers: number, unevenTokens: boolean) {
   const chat = Array.isArray(body.messages);
   const prompt = chat ? JSON.stringify(body.messages) : String(body.prompt);
   const n = Number(body.n ?? 1);
   const seed = body.seed === undefined ? "none" : String(body.seed);
+  let completionTokens = 0;
   const choices = Array.from({ length: n }, (_, index) => {
     const answer = digest(`${prompt}|${seed}|${index}`) % answers;
     const text = `Let me think about it step by step. The answer is \\boxed{${answer}}.`;
+    const tokens = unevenTokens ? 12 + 2 * (answer % 4) : 15;
+    completionTokens += tokens;
+    // vLLM's return_token_ids extra: the choice's generated token ids.
+    const ids =
+      body.return_token_ids === true ? { token_ids: Array.from({ length: tokens }, (_, id) => id) } : {};
     return chat
-      ? { index, message: { role: "assistant", content: text }, finish_reason: "stop" }
-      : { index, text, finish_reason: "stop" };
+      ? { index, message: { role: "assistant", content: text }, finish_reason: "stop", ...ids }
+      : { index, text, finish_reason: "stop", ...ids };
   });
   const messages = chat ? (body.messages as { content: string }[]) : [];
   return {
@@ -110,7 +118,7 @@ function completion(body: Record<string, unknown>, answers: number) {
       object: chat ? "chat.completion" : "text_completion",
       model: String(body.model),
       choices,
-      usage: { prompt_tokens: 10, completion_tokens: 15 * n, total_tokens: 10 + 15 * n },
+      usage: { prompt_tokens: 10, completion_tokens: completionTokens, total_tokens: 10 + completionTokens },
     },
   };
 }
@@ -139,7 +147,13 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (!request.url?.startsWith("/v1/")) return send(response, 404, { detail: "Not Found" });
     if (request.url.endsWith("/models"))
       return send(response, 200, { object: "list", data: [{ id: "fake", object: "model" }] });
-    const { key, prompt, seed, n, response: body } = completion(JSON.parse(raw), options.answers ?? 5);
+    const {
+      key,
+      prompt,
+      seed,
+      n,
+      response: body,
+    } = completion(JSON.parse(raw), options.answers ?? 5, options.unevenTokens === true);
     if (options.rejectN && n > 1) {
       log.push({ key, prompt, seed, n, outcome: "400" });
       return send(response, 400, { error: { message: "n > 1 is not supported" } });
