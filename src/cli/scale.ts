@@ -60,7 +60,20 @@ async function analyze(flags: AnalyzeFlags): Promise<void> {
   const results = analyzeStrategies(specs, pools, { draws, seed: Number(flags.seed) });
   if (flags.html) {
     const { renderReportPage } = await import("../report/html-page.js");
-    writeFileSync(flags.html, renderReportPage(analysisPage(results, flags.samples)));
+    writeFileSync(
+      flags.html,
+      renderReportPage(
+        analysisPage(results, {
+          source: flags.samples,
+          labels: flags.labels,
+          estimatedTokens: {
+            estimated: pools.reduce((sum, pool) => sum + (pool.estimatedTokens ?? 0), 0),
+            traces: pools.reduce((sum, pool) => sum + pool.traces.length, 0),
+            how: "characters/4 or the file's shared usage",
+          },
+        }),
+      ),
+    );
   }
   if (flags.svg)
     writeFileSync(
@@ -72,7 +85,8 @@ async function analyze(flags: AnalyzeFlags): Promise<void> {
     return;
   }
   const { formatTable } = await import("../report/terminal-table.js");
-  const title = `${pools.length} problems, labels from ${flags.labels}${countTokens ? "" : ", tokens estimated as characters/4"}`;
+  const estimated = pools.reduce((sum, pool) => sum + (pool.estimatedTokens ?? 0), 0);
+  const title = `${pools.length} problems, labels from ${flags.labels}${estimated > 0 ? `, tokens estimated for ${estimated} traces (characters/4 without --tokenizer or usage)` : ""}`;
   process.stdout.write(formatTable(ANALYSIS_HEADERS, analysisTableRows(results), { title }));
   for (const result of results)
     if (result.notes) process.stdout.write(`${result.strategy}: ${result.notes}\n`);

@@ -17,7 +17,7 @@ export function writeRunOutputs(directory: string, results: EvalResults, records
     "config.json": `${JSON.stringify(results.config, null, 2)}\n`,
     "results.json": `${JSON.stringify(results, null, 2)}\n`,
     "samples.jsonl": records.map((record) => `${JSON.stringify(record)}\n`).join(""),
-    "report.html": renderEvalReport(results),
+    "report.html": renderEvalReport(results, records),
   };
   for (const [name, content] of Object.entries(files)) writeAtomic(join(directory, name), content);
   return Object.keys(files).map((name) => join(directory, name));

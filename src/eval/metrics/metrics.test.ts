@@ -129,7 +129,11 @@ describe("computeMetrics", () => {
     expect(result.truncationRate).toBe(1 / 8);
     expect(result.noAnswerRate).toBe(1 / 8);
     expect(result.lengths.correct.mean).toBeCloseTo(40 / 3, 12);
-    expect(result.byLevel["2"]).toEqual({ problems: 1, metrics: expect.objectContaining({ "maj@4": 0 }) });
+    expect(result.byLevel["2"]).toMatchObject({
+      problems: 1,
+      metrics: expect.objectContaining({ "maj@4": 0 }),
+    });
+    expect(result.byLevel["2"]?.intervals["maj@4"]).toEqual({ low: 0, high: 0 });
     expect(result.perProblem[0]).toMatchObject({ problemId: "a", prediction: "4", predictionCorrect: true });
     for (const [name, interval] of Object.entries(result.intervals)) {
       expect(interval.low, name).toBeLessThanOrEqual(result.metrics[name] + 1e-12);

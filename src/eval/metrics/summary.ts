@@ -30,6 +30,8 @@ export interface ProblemOutcome {
 export interface GroupMetrics {
   problems: number;
   metrics: Record<string, number>;
+  /** Bootstrap 95% intervals over the group's problems (200 resamples). */
+  intervals: Record<string, Interval>;
 }
 
 export interface LengthBin {
@@ -144,6 +146,12 @@ function groupBy(
     result[name] = {
       problems: members.length,
       metrics: Object.fromEntries(Object.entries(values).map(([metric, list]) => [metric, mean(list)])),
+      intervals: Object.fromEntries(
+        Object.entries(values).map(([metric, list]) => [
+          metric,
+          bootstrapInterval(list, { iterations: 200, seed: seed + 2 }),
+        ]),
+      ),
     };
   }
   return result;

@@ -32,22 +32,33 @@ export function analyzeStrategy(
   const calibrated = CALIBRATED_STRATEGIES.get(parsed.name);
   if (calibrated) return calibrated(parsed.budget, parsed.parameters, pools, options);
   const strategy = createStrategy(spec);
-  const total = { accuracy: 0, samples: 0, tokens: 0 };
+  const total = { samples: 0, tokens: 0 };
+  const accuracies: number[] = [];
   let exact = true;
   for (const pool of pools) {
     const outcome = expectOnPool(strategy, pool.traces, options);
     exact &&= outcome.exact;
-    total.accuracy += outcome.accuracy;
+    accuracies.push(outcome.accuracy);
     total.samples += outcome.samples;
     total.tokens += outcome.tokens;
   }
+  const accuracy = accuracies.reduce((sum, value) => sum + value, 0) / pools.length;
   return {
     strategy: strategy.name,
-    accuracy: total.accuracy / pools.length,
+    accuracy,
     avgSamples: total.samples / pools.length,
     avgTokens: total.tokens / pools.length,
     method: exact ? "exact" : "monte-carlo",
+    accuracyInterval: meanInterval(accuracies, accuracy),
   };
+}
+
+/** Normal-approximation 95% interval of a mean over problems: mean ± 1.96·s/√P, clipped to [0, 1]. */
+export function meanInterval(values: readonly number[], mean: number): { low: number; high: number } {
+  if (values.length < 2) return { low: mean, high: mean };
+  const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1);
+  const half = 1.96 * Math.sqrt(variance / values.length);
+  return { low: Math.max(0, mean - half), high: Math.min(1, mean + half) };
 }
 
 export function analyzeStrategies(

@@ -28,6 +28,8 @@ interface RawSample {
   text: string;
   fileLabel?: boolean;
   tokens?: number;
+  /** The row's token count is itself an estimate (`usage.estimated`). */
+  tokensEstimated?: boolean;
   features: Record<string, number>;
 }
 
@@ -83,13 +85,14 @@ function sampleRowSample(row: Record<string, unknown>, line: number): RawSample 
   const top = row.topLogprobs as Record<string, number>[] | undefined;
   if (Array.isArray(top) && top.length > 0)
     Object.assign(features, traceConfidence(top.map((step) => Object.values(step))));
-  const usage = row.usage as { completionTokens?: number } | undefined;
+  const usage = row.usage as { completionTokens?: number; estimated?: boolean } | undefined;
   return {
     problemId: qualifiedProblemId(row, problemId),
     gold,
     text,
     fileLabel: typeof row.correct === "boolean" ? row.correct : undefined,
     tokens: usage?.completionTokens,
+    ...(usage?.estimated === true && { tokensEstimated: true }),
     features,
   };
 }
@@ -120,7 +123,11 @@ function toPool(problemId: string, samples: readonly RawSample[], options: PoolO
       features: sample.features,
     };
   });
-  return { problemId, traces };
+  // Tokens are estimates when the row's were, or when neither the row nor a tokenizer counted them.
+  const estimatedTokens = samples.filter(
+    (sample) => sample.tokensEstimated || (sample.tokens === undefined && !options.countTokens),
+  ).length;
+  return { problemId, traces, ...(estimatedTokens > 0 && { estimatedTokens }) };
 }
 
 /** Pools from parsed JSONL rows, problems in order of first appearance. */

@@ -9,6 +9,8 @@ export interface PoolTrace extends Trace {
 export interface ProblemPool {
   problemId: string;
   traces: PoolTrace[];
+  /** Traces whose `tokens` are estimates (characters / 4, or an n > 1 usage shared out by length). */
+  estimatedTokens?: number;
 }
 
 /** Expected outcome of one strategy on one problem (or averaged over problems). */
@@ -26,6 +28,8 @@ export interface StrategyResult {
   avgTokens: number;
   /** "exact" (all subsets/orderings enumerated) or "monte-carlo" (seeded resampling). */
   method: "exact" | "monte-carlo";
+  /** 95% interval of `accuracy` over problems: mean ± 1.96·s/√P (s: std of per-problem accuracies). */
+  accuracyInterval?: { low: number; high: number };
   /** Extra facts, e.g. the conformally fitted thresholds per fold. */
   notes?: string;
 }
