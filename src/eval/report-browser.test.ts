@@ -93,9 +93,9 @@ describe("report pages in a real browser", () => {
     expect(curve.yMin).toBeGreaterThan(0.4);
     expect(curve.yMax).toBeLessThanOrEqual(1);
     await page.screenshot({ path: join(shots, "eval-report-top.png") });
-    const config = await page.locator("table").first().innerText();
+    const config = await page.locator("table").first().textContent();
     expect(config).toMatch(/scored from a file/);
-    expect(config).toMatch(/n \(samples per problem\)\s+8/);
+    expect(config).toMatch(/n \(samples per problem\)\s*8/);
 
     const table = page.locator("table.sortable");
     const accuracies = async () =>
@@ -106,7 +106,7 @@ describe("report pages in a real browser", () => {
     await table.locator("th", { hasText: /^accuracy$/ }).click();
     const descending = await accuracies();
     expect(descending).toEqual([...ascending].sort((a, b) => b - a));
-    expect(await table.locator("tbody tr").first().locator("td").nth(7).innerText()).toMatch(/×\d/);
+    expect(await table.locator("tbody tr").first().locator("td").nth(7).textContent()).toMatch(/×\d/);
     await table.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, "eval-report-table.png") });
 
@@ -141,7 +141,7 @@ describe("report pages in a real browser", () => {
     const [chart] = (await page.evaluate(INSPECT_CHARTS)) as Inspected[];
     expect(chart).toMatchObject({ id: "accuracy-tokens", hasChart: true, annotated: true });
     expect((chart as Inspected).yMin).toBeGreaterThan(0.5);
-    const subtitle = await page.locator(".subtitle").innerText();
+    const subtitle = await page.locator(".subtitle").textContent();
     expect(subtitle).toMatch(/labels: from the file/);
     expect(subtitle).toMatch(/tokens \(estimated: characters\/4/);
     const colours: string[] = await page.evaluate(

@@ -71,7 +71,8 @@ describe("boxed serve: upstream timeouts", () => {
         expect(Date.now() - started).toBeLessThan(5000);
       }
       // The stalled upstream requests were closed, not left hanging.
-      await new Promise((done) => setTimeout(done, 50));
+      for (let waited = 0; upstream.closed() < 3 && waited < 3000; waited += 20)
+        await new Promise((done) => setTimeout(done, 20));
       expect(upstream.closed()).toBe(3);
     });
   }
@@ -98,7 +99,8 @@ describe("boxed serve: upstream timeouts", () => {
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     abort.abort();
-    await new Promise((done) => setTimeout(done, 300));
+    for (let waited = 0; upstream.stats.aborted === 0 && waited < 3000; waited += 20)
+      await new Promise((done) => setTimeout(done, 20));
     expect(upstream.stats.aborted).toBe(1);
     expect(upstream.stats.tokensSent).toBeLessThan(100);
   });
