@@ -145,3 +145,23 @@ def test_two_simulated_nodes_match_one_process(sharding, models, single):
         assert (info["world_size"], info["ranks_per_node"], info["nodes"]) == (2, 1, 2)
         assert info["sharding"] == f"fsdp2-{sharding}"
         assert_same_trace(trace(sharded), traces["tiny"])
+
+
+def test_lora_with_activation_checkpointing_matches_one_process(models, tmp_path):
+    """LoRA sharded (frozen base and trainable adapter in the same FSDP2 units), layers recomputed in
+    backward: the same trace, the same reference log-probs (adapter disabled), the same merged export."""
+    from safetensors.torch import load_file
+
+    lora = [*ENGINE_ARGUMENTS, "--lora-rank", "4", "--lora-alpha", "8"]
+    results = {}
+    for name, arguments, processes in [("plain", lora, None),
+                                       ("sharded", [*lora, "--activation-checkpointing"], RANKS)]:
+        with EngineProcess(models["tiny"], arguments, processes=processes) as engine:
+            results[name] = trace(engine)
+            results[name]["reference"] = engine.post("/logprobs", {"data": HELD_OUT, "model": "reference"})["logprobs"]
+            engine.post("/export", {"path": str(tmp_path / name)})
+    assert_same_trace(results["sharded"], results["plain"])
+    exported = {name: load_file(str(tmp_path / name / "model.safetensors")) for name in results}
+    assert set(exported["sharded"]) == set(exported["plain"])
+    for key, tensor in exported["plain"].items():
+        assert_close(exported["sharded"][key].flatten().tolist(), tensor.flatten().tolist(), key)
