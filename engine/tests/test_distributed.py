@@ -113,25 +113,31 @@ def test_the_batches_need_fillers():
     assert any(max(count) > 0 for count in counts)
 
 
+def next_step(engine: EngineProcess, seed: int) -> dict:
+    engine.post("/forward_backward", {"data": batch(seed)})
+    return {"grad_norm": engine.post("/optim_step", ADAM)["grad_norm"],
+            "after": engine.post("/logprobs", {"data": HELD_OUT})["logprobs"]}
+
+
 @pytest.mark.parametrize("preset", ["tiny", "small"])
-def test_two_ranks_match_one_process_and_resume_on_one(preset, models, single, tmp_path):
+def test_two_ranks_match_one_process_and_resume_across_world_sizes(preset, models, single, tmp_path):
+    """The trace, then save_state on 2 ranks → load_state in one process, and back (one process → 2 ranks):
+    each time the next step (gradient norm, log-probs) is the one the saving engine takes."""
     engines, traces = single
+    plain = engines[preset]
     with EngineProcess(models[preset], ENGINE_ARGUMENTS, processes=RANKS) as sharded:
         info = sharded.request("/info")[1]["distributed"]
         assert info["world_size"] == RANKS and info["sharding"] == "fsdp2-full"
         full_bytes = 4 * sharded.request("/info")[1]["parameters"]
         assert max(info["rank_parameter_bytes"]) < (1.1 / RANKS) * full_bytes
         assert_same_trace(trace(sharded), traces[preset])
-        sharded.post("/save_state", {"path": str(tmp_path / "state")})
-        sharded.post("/forward_backward", {"data": batch(4)})
-        continued = {"grad_norm": sharded.post("/optim_step", ADAM)["grad_norm"],
-                     "after": sharded.post("/logprobs", {"data": HELD_OUT})["logprobs"]}
-    plain = engines[preset]
-    plain.post("/load_state", {"path": str(tmp_path / "state")})  # 2 ranks' DCP shards into one process
-    plain.post("/forward_backward", {"data": batch(4)})
-    resumed = {"grad_norm": plain.post("/optim_step", ADAM)["grad_norm"],
-               "after": plain.post("/logprobs", {"data": HELD_OUT})["logprobs"]}
-    assert_same_trace(resumed, continued)
+        sharded.post("/save_state", {"path": str(tmp_path / "sharded")})
+        continued = next_step(sharded, 4)
+        plain.post("/load_state", {"path": str(tmp_path / "sharded")})  # DCP shards of 2 ranks into one process
+        assert_same_trace(next_step(plain, 4), continued)
+        plain.post("/save_state", {"path": str(tmp_path / "single")})
+        sharded.post("/load_state", {"path": str(tmp_path / "single")})  # one process's state onto 2 ranks
+        assert_same_trace(next_step(sharded, 5), next_step(plain, 5))
 
 
 @pytest.mark.skipif(DEVICE != "cpu" and RANKS < 2, reason="two NCCL ranks need two GPUs")

@@ -3,7 +3,8 @@ reshards to whatever world size reads them (a plain single-process engine includ
 a process group). `export` gathers full tensors on rank 0 and writes a standard HF directory.
 
 Layout: `state.json` (step, format, world size), `sharded/` (DCP: trainable weights + AdamW state),
-`rng-<rank>.pt` (each rank's RNG states; a rank without its file keeps its own).
+`rng-<rank>.pt` (each rank's RNG states; a rank without its file keeps its own). A torchrun engine also
+loads a single-process engine's state (checkpoint.py's layout).
 """
 
 import json
@@ -16,7 +17,7 @@ import torch
 import torch.distributed as dist
 import torch.distributed.checkpoint as dcp
 from torch.distributed.checkpoint.state_dict import (
-    StateDictOptions, get_model_state_dict, get_state_dict, set_state_dict,
+    StateDictOptions, get_model_state_dict, get_state_dict, set_model_state_dict, set_optimizer_state_dict, set_state_dict,
 )
 
 from boxed_engine import PROTOCOL_VERSION
@@ -52,8 +53,10 @@ def save_sharded(engine, trainer, path: Path) -> dict:
 
 
 def load_sharded(engine, trainer, path: Path) -> dict:
-    if not (path / "state.json").exists() or not is_sharded(path):
-        raise EngineError(f"no sharded state at {path} (state.json or sharded/.metadata missing)", status=404, param="path")
+    """A DCP state (any world size) or, on a torchrun engine, a single-process state (each rank reads the full
+    tensors and keeps its shards)."""
+    if not (path / "state.json").exists():
+        raise EngineError(f"no saved state at {path} (state.json missing)", status=404, param="path")
     meta = json.loads((path / "state.json").read_text(encoding="utf-8"))
     if bool(meta.get("lora")) != engine.is_lora:
         raise EngineError("the saved state's parameters do not match this engine's trainable parameters "
@@ -61,19 +64,46 @@ def load_sharded(engine, trainer, path: Path) -> dict:
     optimizer = trainer.ensure_optimizer()
     with engine.weights_lock.writing():
         engine.model.zero_grad(set_to_none=True)
-        model_state, optimizer_state = get_state_dict(engine.model, optimizer, options=TRAINABLE)  # the templates
-        state = {"model": model_state, "optimizer": optimizer_state}
-        dcp.load(state, checkpoint_id=str(path / "sharded"))
-        set_state_dict(engine.model, optimizer, model_state_dict=state["model"], optim_state_dict=state["optimizer"],
-                       options=TRAINABLE)
-        if not meta.get("optimizer_started", True):
-            optimizer.state.clear()
+        if is_sharded(path):
+            model_state, optimizer_state = get_state_dict(engine.model, optimizer, options=TRAINABLE)  # templates
+            state = {"model": model_state, "optimizer": optimizer_state}
+            dcp.load(state, checkpoint_id=str(path / "sharded"))
+            set_state_dict(engine.model, optimizer, model_state_dict=state["model"],
+                           optim_state_dict=state["optimizer"], options=TRAINABLE)
+            if not meta.get("optimizer_started", True):
+                optimizer.state.clear()
+        else:
+            load_single_process(engine, optimizer, path)
         rng_file = path / f"rng-{rank()}.pt"
+        if not rng_file.exists() and rank() == 0:
+            rng_file = path / "rng.pt"  # a single-process state's: rank 0 continues its stream
         if rng_file.exists():
             restore_rng(engine, torch.load(rng_file, weights_only=False))
         engine.step = int(meta["step"])
         trainer.pending.clear()
     return {"step": engine.step}
+
+
+def load_single_process(engine, optimizer, path: Path) -> None:
+    """checkpoint.py's layout: trainable.safetensors (by name) and optimizer.pt (AdamW's state_dict, keyed by
+    the index of each parameter in trainable_parameters(), the order the optimizer was built in)."""
+    from safetensors.torch import load_file
+
+    if not (path / "trainable.safetensors").exists():
+        raise EngineError(f"no saved state at {path} (neither sharded/ nor trainable.safetensors)", status=404, param="path")
+    tensors = load_file(str(path / "trainable.safetensors"))
+    names = [name for name, _ in engine.trainable_parameters()]
+    if set(tensors) != set(names):
+        raise EngineError("the saved state's parameters do not match this engine's trainable parameters "
+                          "(different model or LoRA configuration)", status=409, param="path")
+    full = StateDictOptions(full_state_dict=True, ignore_frozen_params=True)
+    set_model_state_dict(engine.model, tensors, options=full)
+    saved = torch.load(path / "optimizer.pt", weights_only=False)
+    if saved["state"]:
+        by_name = {"state": {names[index]: state for index, state in saved["state"].items()},
+                   "param_groups": [{**group, "params": [names[index] for index in group["params"]]}
+                                    for group in saved["param_groups"]]}
+        set_optimizer_state_dict(engine.model, optimizer, by_name, options=full)
 
 
 def rng_states(engine) -> dict:

@@ -98,7 +98,7 @@ class Operations:
                 message.body = shares.take(body, share, {"data": [filler] * count})
 
     def plan_backward(self, body) -> Plan:
-        record = self.handles.pop(body.handle, None)
+        record = self.handles.get(body.handle)
         if record is None:
             raise EngineError("unknown or expired handle (a handle serves one backward, before the next optim_step)",
                               status=404, param="handle")
@@ -115,6 +115,7 @@ class Operations:
             extra = {name: [[0.0]] * count for name in shares.list_fields(body)}
             part = shares.take(body, share, extra).model_copy(update={"handle": record.local_handles[rank]})
             messages.append(Message("/backward", part, count))
+        del self.handles[body.handle]  # valid: it serves this backward (a bad request leaves it usable)
         return Plan(messages, record.plan.shares, record.plan.total, lengths)
 
     # --- rank 0: merge ------------------------------------------------------------------------------
