@@ -99,7 +99,7 @@ function main(): void {
     const doubled = buildRows(2 * Number(flags.copies));
     const doubledFile = writeRows(directory, "rows-doubled.jsonl", doubled);
     const oneRow = writeRows(directory, "one-row.jsonl", [
-      { gold: "\\tan^2(y)+1", pred: "\\boxed{\\sec^2(y)}" },
+      { gold: "\\frac{\\sqrt{8}}{2}", pred: "\\boxed{\\sqrt{2}}" },
     ]);
     const output = join(directory, "out.jsonl");
     // Interleaved (one-row, rows, doubled rows, then again) so that a change in the machine's load

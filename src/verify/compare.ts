@@ -6,6 +6,7 @@ import { type AnswerValue, isLabel, parseAnswerValue, relationAsInterval } from 
 import { compareWithCas } from "./cas.js";
 import { constantRenamings } from "./constants.js";
 import { numbersEqual, parseExactNumber } from "./exact-number.js";
+import { floatEqual } from "./float-eval.js";
 import { casRefusal } from "./guard.js";
 import { rationalEqual, rationalProportional } from "./rational-eval.js";
 
@@ -60,10 +61,12 @@ export function compareScalars(gold: string, predicted: string, options: Compare
   return verdict;
 }
 
-/** Two expressions: the exact rational-function path first, then the guarded CAS. */
+/** Two expressions: the exact rational-function path, the elementary-function path at seeded points, then the guarded CAS. */
 function compareSymbolic(gold: string, predicted: string, options: CompareOptions): Verdict {
   const rational = rationalEqual(gold, predicted, options.precision);
   if (rational !== null) return equalIf(rational);
+  const float = floatEqual(gold, predicted);
+  if (float !== null) return equalIf(float);
   if (casRefusal(gold) || casRefusal(predicted))
     return equalIf(gold.replace(/\s/g, "") === predicted.replace(/\s/g, ""));
   if (!options.casAllowed) throw new CasDeferred();

@@ -18,8 +18,8 @@ function rename(latex: string, names: string[]): string {
 }
 
 /**
- * The pair itself, then (when both name the same number of constants, under different names) the
- * pair with the constants of each renamed by order of appearance.
+ * When both name the same number of constants under different names, the pair with the constants
+ * of each renamed by order of appearance, then the pair itself; else the pair itself.
  */
 export function constantRenamings(gold: string, predicted: string): [string, string][] {
   const pairs: [string, string][] = [[gold, predicted]];
@@ -27,6 +27,7 @@ export function constantRenamings(gold: string, predicted: string): [string, str
   const predictedNames = constantNames(predicted);
   if (goldNames.length === 0 || goldNames.length !== predictedNames.length) return pairs;
   if (goldNames.join() === predictedNames.join()) return pairs;
-  pairs.push([rename(gold, goldNames), rename(predicted, predictedNames)]);
+  // Renamed first: the pair as written has different variables, which only the CAS can compare.
+  pairs.unshift([rename(gold, goldNames), rename(predicted, predictedNames)]);
   return pairs;
 }

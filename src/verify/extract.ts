@@ -264,7 +264,7 @@ export function extractAnswer(text: string, options: ExtractOptions = {}): Extra
 const DANGLING_WORD =
   /\b(?:the|a|an|of|to|and|or|is|are|be|by|with|for|that|then|so|we|get|gives|at|from|as|in|on)$/i;
 /** Characters and commands after which an expression cannot end. */
-const DANGLING_TOKEN = /(?:[=+\-*/^_,(<>&|]|\\[a-zA-Z]+|\\)$/;
+const DANGLING_TOKEN = /(?:[=+\-*/^_,(]|\\[a-zA-Z]+|(?<!\\)\\)$/;
 
 /**
  * Whether a response (not a bare answer: several lines or 200+ characters) stops before it

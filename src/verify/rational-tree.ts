@@ -117,7 +117,7 @@ export class Parser {
     if (/^[\d.]/.test(token)) return { kind: "number", value: complex(decimalRational(token)) };
     if (token === "i") return { kind: "number", value: complex([0n, 1n], [1n, 1n]) };
     if (/^[a-zA-Z]/.test(token) || GREEK.test(token))
-      return { kind: "variable", name: token.replace(/\s/g, "") };
+      return { kind: "variable", name: token.replace(/[\s{}]/g, "") };
     throw new SyntaxError(`unsupported ${token}`);
   }
 }
