@@ -301,7 +301,7 @@ async function trainWithEngine(
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
-    await context.rollout?.close();
+    context.rollout?.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

@@ -102,7 +102,7 @@ describe("RolloutPipeline", () => {
     await pipeline.start();
     await pipeline.sampleRound(1, 0, 1);
     await pipeline.sampleRound(1, 1, 1);
-    await pipeline.close();
+    pipeline.close();
     expect(events.filter((event) => event.endsWith("start on v0"))).toEqual([
       "sample 1.0 start on v0",
       "sample 2.0 start on v0",

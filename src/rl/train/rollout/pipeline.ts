@@ -109,15 +109,15 @@ export class RolloutPipeline {
     return metrics;
   }
 
-  /** At the end of a run: the servers serve the final weights. */
+  /** At the end of a run: what is in flight finishes unused, then the servers serve the final weights. */
   async finish(): Promise<void> {
-    await this.close();
+    await Promise.allSettled([...this.prefetched.values()].map((batch) => batch.result));
+    this.prefetched.clear();
     await this.syncNow();
   }
 
-  /** Waits for sampling still in flight (a run that stops early); its result is discarded. */
-  async close(): Promise<void> {
-    await Promise.allSettled([...this.prefetched.values()].map((batch) => batch.result));
+  /** Forgets sampling still in flight (a run that failed must not wait for it); its result is discarded. */
+  close(): void {
     this.prefetched.clear();
   }
 
