@@ -115,6 +115,8 @@ describe("extraction picks the committed answer", () => {
       true,
     ],
     ["\\frac{1}{6}", "\\boxed{\\frac{1}{6} \\approx 0.167}", true],
+    ["0.5", "The probability is 1/2.", true],
+    ["2", "The answer is 2.\n\nHuman: what about 3?", true],
   ]);
   it("gives no_answer for a truncated response", () => {
     const grade = gradeSync(

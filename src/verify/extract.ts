@@ -208,7 +208,7 @@ function looksLikeMath(text: string): boolean {
 
 /** A number in prose, never one inside a word (`Ann7Bob7xyz` holds none). */
 const NUMBER_PATTERN: RegExp =
-  /(?<![A-Za-z\d])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)|\d+(?:[.,]\d+)?|\.\d+)(?:\s?\\?%)?/g;
+  /(?<![A-Za-z\d])-?(?:\d+\/\d+(?![\d/])|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)|\d+(?:[.,]\d+)?|\.\d+)(?:\s?\\?%)?/g;
 
 /** A number from prose: thousands separators removed, a decimal comma read as a point (`2,74`, `0,111`). */
 function readNumber(number: string): string {
