@@ -120,12 +120,12 @@ async function runOnline(flags: RunFlags): Promise<void> {
   const messages = [{ role: "user", content: flags.prompt }];
   const maxTokens = number("--max-tokens", flags.maxTokens);
   const temperature = number("--temperature", flags.temperature);
-  const needsLogprobs = /deepconf|logprob|group|tail|confidence/.test(strategy.name);
+  const { needsLogprobs } = await import("../scale/strategies/weights.js");
   const request = {
     model: flags.model,
     ...(maxTokens !== undefined && { maxTokens }),
     ...(temperature !== undefined && { temperature }),
-    ...(needsLogprobs && { topLogprobs: 5 }),
+    ...(needsLogprobs(strategy) && { topLogprobs: 5 }),
   };
   const result = await runStrategy({
     strategy,

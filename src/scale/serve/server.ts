@@ -12,6 +12,7 @@ import { type ClientMessage, type GenerationRequest, OpenAIClient } from "../../
 import { SampleError } from "../../sample/retry.js";
 import { type DeepConfOnlineOptions, runStrategy } from "../online/run.js";
 import { verifierScorer } from "../online/verifier-scorer.js";
+import { needsLogprobs } from "../strategies/weights.js";
 import { ClientLimiter } from "./client-limiter.js";
 import { chatCompletion, sendCompletionStream } from "./completion-response.js";
 import { invalidRequest, ProxyError, sendError, upstreamFailure } from "./errors.js";
@@ -127,8 +128,7 @@ export function createProxy(options: ProxyOptions): BoxedProxy {
       ...rest
     } = body;
     const fields = (extra ?? {}) as { deepconf?: DeepConfOnlineOptions; verifier?: { model?: string } };
-    const wantsConfidence =
-      /deepconf|logprob|group|tail|confidence/.test(strategy.name) || fields.deepconf !== undefined;
+    const wantsConfidence = needsLogprobs(strategy) || fields.deepconf !== undefined;
     const topLogprobs = typeof body.top_logprobs === "number" ? body.top_logprobs : wantsConfidence ? 5 : 0;
     const generation = (index: number): GenerationRequest => ({
       model: route.upstreamModel,

@@ -70,6 +70,7 @@ export function adaptiveConsistency(budget: number, parameters: Parameters): Str
     budget,
     batchSize: 1,
     orderDependent: true,
+    features: [],
     stop(traces) {
       if (traces.length >= budget) return "budget";
       const counts = [...tallyVotes(traces).values()];

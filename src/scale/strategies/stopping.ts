@@ -17,13 +17,14 @@ import {
 } from "./parameters.js";
 import { leadingClusters, leadingShare, tallyVotes, topTwo } from "./tally.js";
 import type { Strategy, Trace } from "./types.js";
-import { traceWeight, WEIGHT_FEATURES } from "./weights.js";
+import { featuresOf, traceWeight, WEIGHT_FEATURES } from "./weights.js";
 
 const WEIGHT_NAMES = ["count", ...WEIGHT_FEATURES.keys()];
 
 export function earlyStop(budget: number, parameters: Parameters): Strategy {
   checkKnown("early", parameters, ["share", "margin", "min", "weight"]);
-  const weightOf = traceWeight(choiceParameter(parameters, "weight", "count", WEIGHT_NAMES));
+  const weight = choiceParameter(parameters, "weight", "count", WEIGHT_NAMES);
+  const weightOf = traceWeight(weight);
   const byMargin = parameters.margin !== undefined;
   if (byMargin && parameters.share !== undefined)
     throw new Error("early: give either share or margin, not both");
@@ -37,6 +38,7 @@ export function earlyStop(budget: number, parameters: Parameters): Strategy {
     budget,
     batchSize: 1,
     orderDependent: true,
+    features: featuresOf(weight),
     stop(traces) {
       if (traces.length >= budget) return "budget";
       if (traces.length < minimum) return null;
@@ -62,6 +64,7 @@ export function earlyStoppingSelfConsistency(budget: number, parameters: Paramet
     budget,
     batchSize: window,
     orderDependent: true,
+    features: [],
     stop(traces) {
       if (traces.length >= budget) return "budget";
       if (traces.length % window !== 0) return null;

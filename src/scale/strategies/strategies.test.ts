@@ -120,3 +120,25 @@ describe("DeepConf confidence", () => {
     expect(confidenceThreshold([1, 2, 3, 4, 5], 1)).toBe(1);
   });
 });
+
+describe("declared feature needs", () => {
+  it("each strategy lists the trace features it reads; log-prob needs follow from them, not from names", async () => {
+    const { createStrategy } = await import("./registry.js");
+    const { needsLogprobs } = await import("./weights.js");
+    const table: [string, string[], boolean][] = [
+      ["maj@8", [], false],
+      ["esc@8,window=2", [], false],
+      ["ac@8", [], false],
+      ["vote@8,weight=reward", ["reward"], false],
+      ["best@8,score=reward", ["reward"], false],
+      ["vote@8,weight=tail", ["tailConfidence"], true],
+      ["deepconf@8", ["lowestGroupConfidence"], true],
+      ["early@8,weight=logprob", ["meanLogprob"], true],
+    ];
+    for (const [spec, features, logprobs] of table) {
+      const strategy = createStrategy(spec);
+      expect(strategy.features, spec).toEqual(features);
+      expect(needsLogprobs(strategy), spec).toBe(logprobs);
+    }
+  });
+});

@@ -30,6 +30,11 @@ export interface Strategy {
   readonly batchSize: number;
   /** True when the stop rule depends on the arrival order (the analyzer then averages over orderings). */
   readonly orderDependent: boolean;
+  /**
+   * The trace features it reads (`reward`, `meanLogprob`, `lowestGroupConfidence`, …): declared, so an
+   * online runner knows to ask for log-probs or a scorer (see `needsLogprobs`) without guessing from names.
+   */
+  readonly features: readonly string[];
   /** Called after each finished trace; a reason to stop now, or null to go on. Never called past `budget`. */
   stop(traces: readonly Trace[]): StrategyStopReason | null;
   /** The winning cluster ids (ties give several; none when no trace has an answer). */

@@ -18,7 +18,7 @@ import {
 import type { TraceWeight } from "./tally.js";
 import { leadingClusters, tallyVotes } from "./tally.js";
 import type { Strategy, Trace } from "./types.js";
-import { traceScore, traceWeight, WEIGHT_FEATURES } from "./weights.js";
+import { featuresOf, traceScore, traceWeight, WEIGHT_FEATURES } from "./weights.js";
 
 const WEIGHT_NAMES = ["count", ...WEIGHT_FEATURES.keys()];
 const SCORE_NAMES = [...WEIGHT_FEATURES.keys()];
@@ -28,12 +28,14 @@ function drawAll(
   name: string,
   budget: number,
   votes: (traces: readonly Trace[]) => Map<number, number>,
+  features: readonly string[] = [],
 ): Strategy {
   return {
     name,
     budget,
     batchSize: budget,
     orderDependent: false,
+    features,
     stop: (traces) => (traces.length >= budget ? "budget" : null),
     select: (traces) => leadingClusters(votes(traces)),
     votes,
@@ -47,8 +49,14 @@ export function majority(budget: number, parameters: Parameters): Strategy {
 
 export function weightedVote(budget: number, parameters: Parameters): Strategy {
   checkKnown("vote", parameters, ["weight"]);
-  const weightOf: TraceWeight = traceWeight(choiceParameter(parameters, "weight", "reward", WEIGHT_NAMES));
-  return drawAll(canonicalName("vote", budget, parameters), budget, (traces) => tallyVotes(traces, weightOf));
+  const weight = choiceParameter(parameters, "weight", "reward", WEIGHT_NAMES);
+  const weightOf: TraceWeight = traceWeight(weight);
+  return drawAll(
+    canonicalName("vote", budget, parameters),
+    budget,
+    (traces) => tallyVotes(traces, weightOf),
+    featuresOf(weight),
+  );
 }
 
 /** Traces whose score is within the top `keep` fraction (at least one; ties at the cut are kept). */
@@ -65,21 +73,33 @@ export function deepConfOffline(budget: number, parameters: Parameters): Strateg
   const metric = choiceParameter(parameters, "metric", "lowest-group", SCORE_NAMES);
   const keep = numberParameter(parameters, "keep", 0.1, 1e-6, 1);
   const scoreOf = traceScore(metric);
-  return drawAll(canonicalName("deepconf", budget, parameters), budget, (traces) =>
-    tallyVotes(topFraction(traces, scoreOf, keep), scoreOf),
+  return drawAll(
+    canonicalName("deepconf", budget, parameters),
+    budget,
+    (traces) => tallyVotes(topFraction(traces, scoreOf, keep), scoreOf),
+    featuresOf(metric),
   );
 }
 
 export function bestOfN(budget: number, parameters: Parameters): Strategy {
   checkKnown("best", parameters, ["score"]);
-  const scoreOf = traceScore(choiceParameter(parameters, "score", "reward", SCORE_NAMES));
+  const score = choiceParameter(parameters, "score", "reward", SCORE_NAMES);
+  const scoreOf = traceScore(score);
   // Each cluster's vote is its best trace's score, so the leading cluster holds the argmax trace.
-  return drawAll(canonicalName("best", budget, parameters), budget, (traces) => {
-    const best = new Map<number, number>();
-    for (const trace of traces) {
-      if (trace.cluster < 0) continue;
-      best.set(trace.cluster, Math.max(best.get(trace.cluster) ?? Number.NEGATIVE_INFINITY, scoreOf(trace)));
-    }
-    return best;
-  });
+  return drawAll(
+    canonicalName("best", budget, parameters),
+    budget,
+    (traces) => {
+      const best = new Map<number, number>();
+      for (const trace of traces) {
+        if (trace.cluster < 0) continue;
+        best.set(
+          trace.cluster,
+          Math.max(best.get(trace.cluster) ?? Number.NEGATIVE_INFINITY, scoreOf(trace)),
+        );
+      }
+      return best;
+    },
+    featuresOf(score),
+  );
 }

@@ -20,6 +20,26 @@ export const WEIGHT_FEATURES: ReadonlyMap<string, string> = new Map([
   ["mean-confidence", "meanConfidence"],
 ]);
 
+/** Features computed from per-token log-probs (a sampler must request them). */
+export const LOGPROB_FEATURES: ReadonlySet<string> = new Set([
+  "meanLogprob",
+  "lowestGroupConfidence",
+  "bottomGroupConfidence",
+  "tailConfidence",
+  "meanConfidence",
+]);
+
+/** The features a weight or score name reads (`count`: none). */
+export function featuresOf(name: string): string[] {
+  const feature = WEIGHT_FEATURES.get(name);
+  return feature === undefined ? [] : [feature];
+}
+
+/** Whether a strategy reads a log-prob feature (the online runner then asks for top log-probs). */
+export function needsLogprobs(strategy: { features: readonly string[] }): boolean {
+  return strategy.features.some((feature) => LOGPROB_FEATURES.has(feature));
+}
+
 /** Reads a feature, throwing when the trace lacks it (a weighted strategy on unweighted samples is a mistake). */
 export function featureOf(trace: Trace, feature: string): number {
   const value = trace.features[feature];
