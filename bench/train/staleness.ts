@@ -7,6 +7,7 @@
  * split: samplingSeconds (server time of the step's batch), rolloutWaitSeconds (trainer blocked on
  * it), trainingSeconds, syncSeconds; then the ratio synchronous / one-step-ahead, and the load.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,7 +26,8 @@ const KEYS = ["wallSeconds", "samplingSeconds", "rolloutWaitSeconds", "trainingS
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const lora = sync === "lora" ? { rank: 8, alpha: 16, targets: ["q_proj", "v_proj"] } : undefined;
 const trainer = await startEngine({ model: MODEL, seed: 0, lora });
-const server = await startEngine({ model: MODEL, seed: 1 });
+const token = randomBytes(16).toString("hex");
+const server = await startEngine({ model: MODEL, seed: 1, token });
 const root = mkdtempSync(join(tmpdir(), "boxed-bench-staleness-"));
 const loads: number[] = [];
 const results: Record<number, Record<string, number[]>> = { 0: {}, 1: {} };
@@ -39,13 +41,13 @@ async function once(maxStaleness: number, repeat: number): Promise<void> {
     promptsPerStep: 16,
     groupSize: 8,
     model: { path: MODEL, loraRank: lora ? 8 : 0, loraAlpha: 16 },
-    data: { task: "addition", difficulty: 2 },
-    sampling: { maxTokens: 6 },
+    data: { task: "addition", difficulty: 2, steps: true },
+    sampling: { maxTokens: 48 },
     optimizer: { learningRate: lora ? 3e-3 : 3e-4 },
     evaluation: { problems: 0 },
     checkpointEvery: 0,
     logRollouts: false,
-    rollout: { backend: "openai", baseUrls: [`${server.url}/v1`], sync, maxStaleness },
+    rollout: { backend: "openai", baseUrls: [`${server.url}/v1`], apiKey: token, sync, maxStaleness },
   });
   // Fresh optimizer state per run: load the trainer's step-0 state saved before the first run.
   await trainer.client.loadState(join(root, "initial-state"));
@@ -73,7 +75,9 @@ try {
   for (let repeat = 0; repeat < repeats; repeat++) {
     for (const maxStaleness of repeat % 2 === 0 ? [0, 1] : [1, 0]) await once(maxStaleness, repeat);
   }
-  console.log(`sync ${sync}, ${steps} steps × ${repeats} runs per mode, 16 prompts × 8 samples, 6 tokens`);
+  console.log(
+    `sync ${sync}, ${steps} steps × ${repeats} runs per mode, 16 prompts × 8 samples, traces ≤ 48 tokens`,
+  );
   console.log(`mode            ${KEYS.map((key) => key.padStart(19)).join("")}`);
   for (const k of [0, 1]) {
     const label = k === 0 ? "synchronous" : "maxStaleness 1";

@@ -13,6 +13,8 @@ import { readJsonLines } from "../run-files.js";
 /** The shipped warm-started tiny model: it solves some additions, so rewards vary within groups. */
 const MODEL = join(PACKAGE_ROOT, "assets", "demo", "model");
 const quiet = createLiveView(process.stderr, true);
+/** The rollout server's bearer token: every request to it carries it (and boxed never writes it). */
+const SERVER_TOKEN = "rollout-secret-7f3a";
 /** Fixed sequences whose log-probs the trainer and the rollout server must agree on after a run. */
 const PROBES = [
   { tokens: [1, 5, 6, 7, 8, 9, 10], target_tokens: [5, 6, 7, 8, 9, 10, 11] },
@@ -44,7 +46,12 @@ function remoteRun(
     evaluation: { problems: 0 },
     checkpointEvery: 0,
     ...overrides,
-    rollout: { backend: "openai", baseUrls: [`${server.url}/v1`], ...overrides.rollout },
+    rollout: {
+      backend: "openai",
+      baseUrls: [`${server.url}/v1`],
+      apiKey: SERVER_TOKEN,
+      ...overrides.rollout,
+    },
   };
 }
 
@@ -54,7 +61,7 @@ describe("boxed train with rollouts on a second engine (OpenAI API + weight sync
   let initial: number[];
 
   beforeAll(async () => {
-    server = await startEngine({ model: MODEL, seed: 1 });
+    server = await startEngine({ model: MODEL, seed: 1, token: SERVER_TOKEN });
     initial = await probe(server.client);
   }, 180_000);
   afterAll(async () => {
@@ -68,8 +75,7 @@ describe("boxed train with rollouts on a second engine (OpenAI API + weight sync
     "sync %s: the server ends serving the trainer's weights",
     async (sync, overrides) => {
       const out = join(root, sync);
-      const apiKey = "rollout-secret-7f3a"; // the server takes any key; boxed must not write it anywhere
-      const config = parseTrainConfig(remoteRun(out, server, { ...overrides, rollout: { sync, apiKey } }));
+      const config = parseTrainConfig(remoteRun(out, server, { ...overrides, rollout: { sync } }));
       const lora =
         config.model.loraRank > 0 ? { rank: 4, alpha: 16, targets: ["q_proj", "v_proj"] } : undefined;
       const trainer = await startEngine({ model: MODEL, seed: 0, lora });
@@ -79,7 +85,7 @@ describe("boxed train with rollouts on a second engine (OpenAI API + weight sync
         const summary = await runTraining(config, { engine: trainer, view: quiet, handleSignals: false });
         expect(summary).toMatchObject({ steps: 3, stopped: "completed" });
         for (const file of ["config.json", "report.html"]) {
-          expect(readFileSync(join(out, file), "utf8"), file).not.toContain(apiKey);
+          expect(readFileSync(join(out, file), "utf8"), file).not.toContain(SERVER_TOKEN);
         }
         const served = await probe(server.client);
         expect(maxDifference(served, await probe(trainer.client))).toBeLessThan(1e-5);
