@@ -2,7 +2,8 @@
  * Held-out accuracy of the same GRPO config trained colocated (the trainer samples) and with rollouts
  * on a second engine over the OpenAI API (weight sync every step), for full fine-tuning (sync
  * "weights") and LoRA (sync "lora"). Starts from the shipped demo model on every engine.
- *   npx tsx bench/train/held-out.ts [steps=40] [seed=0] [learningRate=3e-4]  (LoRA: 10× the rate)
+ *   npx tsx bench/train/held-out.ts [steps=40] [seed=0] [learningRate=3e-4] [promptsPerStep=32]
+ *   (LoRA: 10× the rate)
  * The config is the demo's GRPO (32 prompts × 8 samples, step-by-step traces of ≤ 48 tokens, AdamW 3e-4). Prints held-out pass@1
  * (200 problems × 4 samples) before, halfway and after, the seconds per
  * step, and the load average.
@@ -20,6 +21,7 @@ import { runTraining } from "../../src/rl/train/run.js";
 const steps = Number(process.argv[2] ?? 40);
 const seed = Number(process.argv[3] ?? 0);
 const learningRate = Number(process.argv[4] ?? 3e-4);
+const promptsPerStep = Number(process.argv[5] ?? 32);
 const MODEL = join(PACKAGE_ROOT, "assets", "demo", "model");
 const root = mkdtempSync(join(tmpdir(), "boxed-bench-held-out-"));
 
@@ -28,7 +30,7 @@ function config(name: string, loraRank: number, rollout: TrainConfigInput["rollo
     out: join(root, name),
     seed,
     steps,
-    promptsPerStep: 32,
+    promptsPerStep,
     groupSize: 8,
     model: { path: MODEL, loraRank, loraAlpha: 16 },
     data: { task: "addition", difficulty: 2, steps: true },
@@ -83,7 +85,7 @@ try {
     }
   }
   console.log(
-    `held-out pass@1 (step:value), ${steps} steps, seed ${seed}, 32 prompts × 8 samples, the demo's GRPO config`,
+    `held-out pass@1 (step:value), ${steps} steps, seed ${seed}, ${promptsPerStep} prompts × 8 samples, otherwise the demo's GRPO config`,
   );
   for (const row of rows) console.log(row);
   console.log(`load average (1 min) after each run: ${loads.map((load) => load.toFixed(2)).join(", ")}`);
