@@ -56,9 +56,12 @@ def test_a_dead_rank_fails_the_request_in_flight_with_a_clear_error(tiny):
         assert engine.processes[0].wait(HANG_LIMIT_S) != 0
 
 
-def test_routes_acting_on_one_rank_are_refused(tiny):
+def test_openai_routes_sample_on_gathered_weights_and_one_rank_routes_are_refused(tiny):
     with EngineProcess(tiny, [], processes=2) as engine:
+        completion = engine.post("/v1/completions", {"model": "m", "prompt": "1 + 1 =", "max_tokens": 4, "n": 2})
+        assert len(completion["choices"]) == 2
         status, payload = engine.request("/update_weights_from_disk", {"model_path": str(tiny)})
         assert status == 501
         assert "not available when the engine runs on several ranks" in payload["error"]["message"]
-        assert engine.request("/health")[0] == 200
+        assert engine.post("/forward_backward", {"data": [{"tokens": [1, 2], "target_tokens": [2, 3],
+                                                          "weights": [0.5, 0.5]}]})["tokens"] == 2
