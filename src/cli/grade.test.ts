@@ -54,7 +54,7 @@ describe("boxed grade", () => {
     const input = join(directory, "limits.jsonl");
     const tight = { timeout: 0.05 };
     const rows = [
-      { gold: "\\frac{x^2-1}{x-1}", pred: "\\boxed{x+1}", options: tight },
+      { gold: "\\frac{\\sqrt{8}}{2}", pred: "\\boxed{\\sqrt{2}}", options: tight },
       { gold: "\\frac{1}{2}", pred: "\\boxed{0.5}", options: tight },
     ];
     writeFileSync(input, `${rows.map((row) => JSON.stringify(row)).join("\n")}\n`);
