@@ -40,7 +40,7 @@ def make_inputs(work: dict, vocab_size: int) -> tuple[list[list[int]], list[dict
 
 def start_engine(model_dir: Path, threads: int) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen([sys.executable, "-m", "boxed_engine", "--model", str(model_dir), "--threads", str(threads),
-                                "--exit-with-parent"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                                "--exit-with-parent", "--no-auth"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     ready = json.loads(process.stdout.readline())
     return process, f"http://{ready['host']}:{ready['port']}"
 

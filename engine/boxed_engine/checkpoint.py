@@ -1,13 +1,19 @@
-"""Exact-resume checkpoints (trainable weights, AdamW state, RNG states, step) and HF export."""
+"""Exact-resume checkpoints (trainable weights, AdamW state, RNG states, step) and HF export.
+
+Nothing here unpickles: tensors are safetensors, everything else JSON, so a state folder planted by someone
+else can at worst fail validation. `load_state` reads and checks every file before it changes anything.
+"""
 
 import copy
 import json
 import random
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
 import torch
+from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from boxed_engine import PROTOCOL_VERSION
@@ -18,59 +24,144 @@ from boxed_engine.distributed.checkpoint import is_sharded, load_sharded
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json",
                    "vocab.json", "merges.txt", "chat_template.jinja")
+FILES = ("state.json", "trainable.safetensors", "optimizer.safetensors", "optimizer.json", "rng.safetensors", "rng.json")
 
 
 def save_state(engine: Engine, trainer: Trainer, path: Path) -> dict:
-    path.mkdir(parents=True, exist_ok=True)
+    writing(path)
     tensors = {name: parameter.detach().contiguous().cpu() for name, parameter in engine.trainable_parameters()}
     save_file(tensors, str(path / "trainable.safetensors"))
-    optimizer = trainer.ensure_optimizer()
-    torch.save(optimizer.state_dict(), path / "optimizer.pt")
-    rng = {
-        "torch": torch.get_rng_state(),
-        "sampling": engine.sampling_generator.get_state(),
-        "python": random.getstate(),
-        "numpy": numpy.random.get_state(),
-        "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
-    }
-    torch.save(rng, path / "rng.pt")
+    optimizer_tensors, optimizer_meta = optimizer_files(trainer.ensure_optimizer())
+    save_file(optimizer_tensors, str(path / "optimizer.safetensors"))
+    write_json(path / "optimizer.json", optimizer_meta)
+    rng_tensors = {"torch": torch.get_rng_state(), "sampling": engine.sampling_generator.get_state()}
+    if torch.cuda.is_available():
+        rng_tensors |= {f"cuda.{index}": state for index, state in enumerate(torch.cuda.get_rng_state_all())}
+    save_file(rng_tensors, str(path / "rng.safetensors"))
+    kind, keys, position, has_gauss, gauss = numpy.random.get_state()
+    version, python_state, python_gauss = random.getstate()
+    write_json(path / "rng.json", {"python": [version, list(python_state), python_gauss],
+                                   "numpy": [kind, keys.tolist(), int(position), int(has_gauss), float(gauss)]})
     meta = {"protocol": PROTOCOL_VERSION, "step": engine.step, "lora": engine.is_lora, "model": str(engine.options.model)}
-    (path / "state.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    write_json(path / "state.json", meta)
     return {"path": str(path)}
+
+
+def optimizer_files(optimizer: torch.optim.Optimizer) -> tuple[dict[str, torch.Tensor], dict]:
+    """AdamW's state_dict split into tensors (`state.<param index>.<key>`) and JSON (param groups)."""
+    state = optimizer.state_dict()
+    tensors = {f"state.{index}.{key}": value.contiguous().cpu()
+               for index, entries in state["state"].items() for key, value in entries.items()}
+    return tensors, {"param_groups": state["param_groups"]}
+
+
+@dataclass
+class LoadedState:
+    """Everything `load_state` applies, read and validated first."""
+    step: int
+    weights: dict[str, torch.Tensor]
+    optimizer: dict
+    rng_tensors: dict[str, torch.Tensor]
+    python_rng: tuple
+    numpy_rng: tuple
 
 
 def load_state(engine: Engine, trainer: Trainer, path: Path) -> dict:
     if is_sharded(path):  # saved by a torchrun engine: DCP reshards it onto this one process
         return load_sharded(engine, trainer, path)
-    if not (path / "state.json").exists():
-        raise EngineError(f"no saved state at {path} (state.json missing)", status=404, param="path")
-    meta = json.loads((path / "state.json").read_text(encoding="utf-8"))
-    tensors = load_file(str(path / "trainable.safetensors"))
-    parameters = dict(engine.trainable_parameters())
-    if set(tensors) != set(parameters):
-        raise EngineError("the saved state's parameters do not match this engine's trainable parameters "
-                          "(different model or LoRA configuration)", status=409, param="path")
+    loaded = read_state(engine, trainer, path)
     with engine.weights_lock.writing():
         with torch.no_grad():
-            for name, parameter in parameters.items():
-                parameter.copy_(tensors[name].to(parameter.device, parameter.dtype))
+            for name, parameter in engine.trainable_parameters():
+                parameter.copy_(loaded.weights[name].to(parameter.device, parameter.dtype))
         engine.model.zero_grad(set_to_none=True)
-        trainer.ensure_optimizer().load_state_dict(torch.load(path / "optimizer.pt", weights_only=False))
-        rng = torch.load(path / "rng.pt", weights_only=False)
-        torch.set_rng_state(rng["torch"])
-        engine.sampling_generator.set_state(rng["sampling"])
-        random.setstate(rng["python"])
-        numpy.random.set_state(rng["numpy"])
-        if rng.get("cuda") is not None and torch.cuda.is_available():
-            torch.cuda.set_rng_state_all(rng["cuda"])
-        engine.step = int(meta["step"])
+        trainer.ensure_optimizer().load_state_dict(loaded.optimizer)
+        torch.set_rng_state(loaded.rng_tensors["torch"])
+        engine.sampling_generator.set_state(loaded.rng_tensors["sampling"])
+        random.setstate(loaded.python_rng)
+        numpy.random.set_state(loaded.numpy_rng)
+        if torch.cuda.is_available() and "cuda.0" in loaded.rng_tensors:
+            torch.cuda.set_rng_state_all([loaded.rng_tensors[f"cuda.{i}"] for i in range(torch.cuda.device_count())])
+        engine.step = loaded.step
         trainer.pending.clear()
     return {"step": engine.step}
 
 
+def read_state(engine: Engine, trainer: Trainer, path: Path) -> LoadedState:
+    if not (path / "state.json").exists():
+        raise EngineError(f"no saved state at {path} (state.json missing)", status=404, param="path")
+    missing = [name for name in FILES if not (path / name).is_file()]
+    if missing:
+        legacy = " (a state saved by an older engine, with pickled .pt files: they are never loaded)" \
+            if (path / "optimizer.pt").exists() else ""
+        raise EngineError(f"the saved state at {path} lacks {', '.join(missing)}{legacy}", status=422, param="path")
+    try:
+        meta = json.loads((path / "state.json").read_text(encoding="utf-8"))
+        weights = load_file(str(path / "trainable.safetensors"))
+        optimizer_tensors = load_file(str(path / "optimizer.safetensors"))
+        optimizer_meta = json.loads((path / "optimizer.json").read_text(encoding="utf-8"))
+        rng_tensors = load_file(str(path / "rng.safetensors"))
+        rng_meta = json.loads((path / "rng.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, SafetensorError) as error:
+        raise EngineError(f"the saved state at {path} is unreadable: {error}", status=422, param="path") from None
+    parameters = dict(engine.trainable_parameters())
+    check_weights(weights, parameters)
+    try:
+        optimizer = checked_optimizer_state(trainer.ensure_optimizer(), optimizer_tensors, optimizer_meta, parameters)
+        python_rng, numpy_rng = checked_rng(rng_tensors, rng_meta)
+        step = int(meta["step"])
+    except (KeyError, TypeError, ValueError, IndexError, RuntimeError) as error:
+        raise EngineError(f"the saved state at {path} is invalid: {type(error).__name__}: {error}", status=422,
+                          param="path") from None
+    return LoadedState(step, weights, optimizer, rng_tensors, python_rng, numpy_rng)
+
+
+def check_weights(weights: dict[str, torch.Tensor], parameters: dict[str, torch.nn.Parameter]) -> None:
+    if set(weights) != set(parameters):
+        raise EngineError("the saved state's parameters do not match this engine's trainable parameters "
+                          "(different model or LoRA configuration)", status=409, param="path")
+    for name, parameter in parameters.items():
+        if weights[name].shape != parameter.shape:
+            raise EngineError(f"the saved weight {name} has shape {list(weights[name].shape)}, this engine's "
+                              f"{list(parameter.shape)}", status=409, param="path")
+
+
+def checked_optimizer_state(optimizer: torch.optim.Optimizer, tensors: dict[str, torch.Tensor], meta: dict,
+                            parameters: dict[str, torch.nn.Parameter]) -> dict:
+    """Rebuilds AdamW's state_dict; every tensor must match its parameter's shape (`step` is a scalar)."""
+    shapes = [parameter.shape for parameter in parameters.values()]
+    groups = meta["param_groups"]
+    current = optimizer.state_dict()["param_groups"]
+    if [len(group["params"]) for group in groups] != [len(group["params"]) for group in current]:
+        raise ValueError("the optimizer's parameter groups differ from this engine's")
+    for group in groups:
+        group["betas"] = tuple(float(beta) for beta in group["betas"])
+    state: dict[int, dict[str, torch.Tensor]] = {}
+    for name, tensor in tensors.items():
+        _, index, key = name.split(".", 2)
+        expected = torch.Size([]) if key == "step" else shapes[int(index)]
+        if key not in ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq") or tensor.shape != expected:
+            raise ValueError(f"optimizer tensor {name} has shape {list(tensor.shape)}, expected {list(expected)}")
+        state.setdefault(int(index), {})[key] = tensor
+    return {"state": state, "param_groups": groups}
+
+
+def checked_rng(tensors: dict[str, torch.Tensor], meta: dict) -> tuple[tuple, tuple]:
+    """Each RNG state is tried on a scratch generator first, so a bad one fails before anything changes."""
+    torch.Generator().set_state(tensors["torch"])
+    torch.Generator().set_state(tensors["sampling"])
+    version, python_state, python_gauss = meta["python"]
+    python_rng = (int(version), tuple(int(value) for value in python_state), python_gauss)
+    random.Random().setstate(python_rng)
+    kind, keys, position, has_gauss, gauss = meta["numpy"]
+    numpy_rng = (str(kind), numpy.array(keys, dtype=numpy.uint32), int(position), int(has_gauss), float(gauss))
+    numpy.random.RandomState().set_state(numpy_rng)
+    return python_rng, numpy_rng
+
+
 def export_model(engine: Engine, path: Path) -> dict:
     """A standard HF directory (config, safetensors, tokenizer); LoRA is merged into the base weights."""
-    path.mkdir(parents=True, exist_ok=True)
+    writing(path)
     with engine.weights_lock.reading():
         model = copy.deepcopy(engine.model)
     if engine.is_lora:
@@ -81,3 +172,15 @@ def export_model(engine: Engine, path: Path) -> dict:
         if source.exists() and not (path / name).exists():
             shutil.copyfile(source, path / name)
     return {"path": str(path)}
+
+
+def writing(path: Path) -> None:
+    """Creates `path`; an OS refusal (read-only, a file in the way) is the client's 400, not a 500."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise EngineError(f"cannot write to {path}: {error.strerror or error}", param="path") from None
+
+
+def write_json(path: Path, value: dict) -> None:
+    path.write_text(json.dumps(value, indent=2) + "\n", encoding="utf-8")

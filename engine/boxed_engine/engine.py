@@ -22,13 +22,14 @@ from boxed_engine.rw_lock import ReadWriteLock
 class EngineOptions:
     model: Path
     seed: int = 0
-    dtype: str = "float32"
+    dtype: str = "float32"  # compute dtype; parameters and AdamW state stay float32 (master weights)
     device: str = "auto"
     lora_rank: int = 0
     lora_alpha: float = 16.0
     lora_targets: tuple[str, ...] = ("q_proj", "v_proj")
     reference: str = "none"  # "none" | "copy" (full fine-tuning); LoRA always has its base as reference
     token_budget: int = 16384  # padded tokens per forward micro-batch
+    gradient_checkpointing: bool = False  # recompute each decoder layer in backward instead of keeping activations
 
 
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}
@@ -68,7 +69,10 @@ class Engine:
         self.dtype = DTYPES[options.dtype]
         seed_everything(options.seed)
         transformers_logging.disable_progress_bar()
-        base = AutoModelForCausalLM.from_pretrained(options.model, dtype=self.dtype).to(self.device)
+        # Mixed precision as torch.autocast means it: float32 parameters (so AdamW's state and every update are
+        # float32 — a bf16 weight cannot absorb an update below 2^-8 of its size, Micikevicius et al. 2018,
+        # arXiv:1710.03740), matrix products in `dtype` under `autocast()`.
+        base = AutoModelForCausalLM.from_pretrained(options.model, dtype=torch.float32).to(self.device)
         self.config = base.config
         self.vocab_size = int(base.get_input_embeddings().weight.shape[0])
         self.max_context = int(getattr(self.config, "max_position_embeddings", 2048))
@@ -76,6 +80,8 @@ class Engine:
         self.pad_id = int(self.config.pad_token_id if self.config.pad_token_id is not None else min(self.stop_ids, default=0))
         self.model = self._wrap_lora(base) if options.lora_rank > 0 else base
         self.model.eval()  # no dropout: training and sampling see the same function
+        if options.gradient_checkpointing:
+            enable_checkpointing(self.model)
         self.reference = self._reference_copy() if options.reference == "copy" and options.lora_rank == 0 else None
         tokenizer_file = options.model / "tokenizer.json"  # only the OpenAI routes need text
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file)) if tokenizer_file.exists() else None
@@ -149,6 +155,18 @@ class Engine:
             "generated_tokens": self.generated_tokens,
             "distributed": self.distributed,
         }
+
+
+def enable_checkpointing(model: torch.nn.Module) -> None:
+    """Activation checkpointing (Chen et al. 2016, arXiv:1604.06174) of every decoder layer. transformers
+    checkpoints a layer only when the layer itself is in training mode, so only that flag is set: the layer's
+    children stay in eval mode (no dropout), and calls without gradients (sampling, scoring) run as before."""
+    from transformers.modeling_layers import GradientCheckpointingLayer
+
+    model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    for module in model.modules():
+        if isinstance(module, GradientCheckpointingLayer):
+            module.training = True
 
 
 def seed_everything(seed: int) -> None:

@@ -1,4 +1,7 @@
-"""The engine's error type: every bad request becomes `{"error": {message, type, param}}` with a 4xx status."""
+"""The engine's error type: every failure becomes OpenAI's `{"error": {message, type, param, code}}` with a
+4xx/5xx status (`code` is the HTTP status, as vLLM's ErrorResponse has it)."""
+
+from starlette.responses import JSONResponse
 
 
 class EngineError(Exception):
@@ -12,4 +15,13 @@ class EngineError(Exception):
         self.kind = kind
 
     def body(self) -> dict:
-        return {"error": {"message": self.message, "type": self.kind, "param": self.param}}
+        return {"error": {"message": self.message, "type": self.kind, "param": self.param, "code": self.status}}
+
+    def response(self, headers: dict[str, str] | None = None) -> JSONResponse:
+        return JSONResponse(self.body(), status_code=self.status, headers=headers)
+
+
+def internal(error: Exception) -> EngineError:
+    """An unexpected exception as a 500 that names it."""
+    return error if isinstance(error, EngineError) else EngineError(f"{type(error).__name__}: {error}", status=500,
+                                                                    kind="internal_error")

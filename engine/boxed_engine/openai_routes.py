@@ -1,10 +1,9 @@
-"""OpenAI-compatible `/v1/models`, `/v1/completions`, `/v1/chat/completions` over the engine's sampler,
-so evaluation and test-time scaling talk to the engine as they talk to vLLM or SGLang."""
+"""OpenAI-compatible `/v1/models`, `/v1/completions`, `/v1/chat/completions` over the engine's scheduler, so
+evaluation and test-time scaling talk to the engine as they talk to vLLM. Parameters and their semantics follow
+vLLM's `vllm/entrypoints/openai/protocol.py` and `serving_completion.py` (echo, prompt_logprobs,
+return_tokens_as_token_ids, a wrong `model` → 404); docs/engine-protocol.md lists where boxed differs."""
 
-import time
-import uuid
 from collections.abc import Callable
-from functools import partial
 
 from fastapi import FastAPI
 from starlette.responses import Response
@@ -12,101 +11,54 @@ from starlette.responses import Response
 from boxed_engine.batching import check_ids, check_length
 from boxed_engine.engine import Engine
 from boxed_engine.errors import EngineError
+from boxed_engine.limits import Limits
+from boxed_engine.openai_prompt import prompt_logprobs_field, score_prompts
 from boxed_engine.openai_schemas import ChatCompletionRequest, CommonCompletionFields, CompletionRequest
-from boxed_engine.openai_stream import StreamPlan, stream_response
+from boxed_engine.openai_stream import StreamPlan, chat_stream_plan, completion_stream_plan, stream_response
+from boxed_engine.openai_text import Rendering, TextTools, chat_logprobs, completion_logprobs, envelope, stop_list
 from boxed_engine.routing import json_route
 from boxed_engine.sampling import SampledSequence, SamplingOptions
 
 DEFAULT_MAX_TOKENS = 16  # OpenAI's default for /v1/completions
 
 
-class TextTools:
-    """Decoding and chat-template rendering with the model's own tokenizer files."""
-
-    def __init__(self, engine: Engine):
-        self.engine = engine
-        self._chat_tokenizer = None
-
-    def tokenizer(self):
-        if self.engine.tokenizer is None:
-            raise EngineError("the model directory has no tokenizer.json; the OpenAI routes need one", status=501)
-        return self.engine.tokenizer
-
-    def decode(self, ids: list[int]) -> str:
-        return self.tokenizer().decode(ids, skip_special_tokens=True)
-
-    def encode(self, text: str) -> list[int]:
-        return self.tokenizer().encode(text, add_special_tokens=False).ids
-
-    def render_chat(self, messages: list[dict]) -> list[int]:
-        if self._chat_tokenizer is None:
-            from transformers import AutoTokenizer
-
-            self._chat_tokenizer = AutoTokenizer.from_pretrained(self.engine.options.model)
-        if not getattr(self._chat_tokenizer, "chat_template", None):
-            raise EngineError("the model's tokenizer_config.json has no chat_template", param="messages")
-        text = self._chat_tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-        return self.encode(text)
-
-    def stop_strings_checker(self, stops: list[str]):
-        def should_stop(_: int, sequence: SampledSequence) -> bool:
-            text = self.decode(sequence.tokens)
-            return any(stop in text for stop in stops)
-
-        return should_stop if stops else None
-
-    def finish(self, sequence: SampledSequence, stops: list[str]) -> tuple[str, str]:
-        """(text, finish_reason): the text is cut before the first stop string."""
-        text = self.decode(sequence.tokens)
-        cut = min((text.find(stop) for stop in stops if stop in text), default=-1)
-        if cut >= 0:
-            return text[:cut], "stop"
-        return text, sequence.stop_reason
+def sampling_options(engine: Engine, request: CommonCompletionFields, max_tokens: int, top_logprobs: int) -> SamplingOptions:
+    bias = {}
+    for key, value in (request.logit_bias or {}).items():
+        if not key.lstrip("-").isdigit() or not 0 <= int(key) < engine.vocab_size:
+            raise EngineError(f"logit_bias key {key!r} is not a token id in [0, {engine.vocab_size})", param="logit_bias")
+        bias[int(key)] = max(-100.0, min(100.0, value))  # OpenAI's range
+    return SamplingOptions(
+        max_tokens, 1.0 if request.temperature is None else request.temperature,
+        1.0 if request.top_p is None else request.top_p, max(0, request.top_k or 0), top_logprobs,
+        min_p=request.min_p, repetition_penalty=request.repetition_penalty, min_tokens=request.min_tokens,
+        ignore_eos=request.ignore_eos, presence_penalty=request.presence_penalty,
+        frequency_penalty=request.frequency_penalty, logit_bias=bias)
 
 
-def stop_list(stop: str | list[str] | None) -> list[str]:
-    stops = [stop] if isinstance(stop, str) else list(stop or [])
-    if len(stops) > 16 or any(not item for item in stops):
-        raise EngineError("stop must be up to 16 non-empty strings", param="stop")
-    return stops
-
-
-def prepare(engine: Engine, tools: TextTools, prompts: list[list[int]], request: CommonCompletionFields,
-            max_tokens: int, top_logprobs: int) -> tuple[list[list[int]], SamplingOptions, list[str]]:
-    """Checks the prompts and returns (rows: each prompt n times, sampling options, stop strings)."""
+def prepare(engine: Engine, limits: Limits, prompts: list[list[int]], request: CommonCompletionFields,
+            max_tokens: int) -> set[int]:
+    """Checks the prompts and the request's token ids; returns its stop_token_ids."""
+    limits.check_sampling(len(prompts), request.n, max_tokens, "n")
     for index, prompt in enumerate(prompts):
         if not prompt:
             raise EngineError("the prompt is empty", param="prompt")
         check_ids(prompt, engine.vocab_size, "prompt")
         check_length(len(prompt) + max_tokens, engine.max_context, "max_tokens" if index == 0 else "prompt")
+    if request.min_tokens > max_tokens:
+        raise EngineError(f"min_tokens {request.min_tokens} exceeds max_tokens {max_tokens}", param="min_tokens")
     if request.stream_options is not None and not request.stream:
         raise EngineError("stream_options needs stream: true", param="stream_options")
-    rows = [prompt for prompt in prompts for _ in range(request.n)]
-    options = SamplingOptions(max_tokens, request.temperature, request.top_p, request.top_k, top_logprobs)
-    return rows, options, stop_list(request.stop)
+    check_ids(request.stop_token_ids or [], engine.vocab_size, "stop_token_ids")
+    return set(request.stop_token_ids or [])
 
 
-def respond(engine: Engine, sampler, tools: TextTools, prompts: list[list[int]], request: CommonCompletionFields,
-            max_tokens: int, top_logprobs: int, build: Callable[[list[SampledSequence], list[str]], dict],
-            stream_plan: Callable[..., StreamPlan]) -> dict | Response:
-    """Samples all rows: at once (`build` makes the JSON body) or as an event stream (`stream_plan`)."""
-    rows, options, stops = prepare(engine, tools, prompts, request, max_tokens, top_logprobs)
-    checker = tools.stop_strings_checker(stops)
-    if not request.stream:
-        return build(sampler.run(rows, options, request.seed, set(), checker), stops)
-    plan = stream_plan(
-        rows=len(rows), hold=max((len(stop) for stop in stops), default=1) - 1, decode=tools.decode,
-        finish_text=lambda sequence: tools.finish(sequence, stops),
-        usage=lambda sequences: usage(prompts, request.n, sequences),
-        include_usage=bool(request.stream_options and request.stream_options.include_usage))
-    return stream_response(plan, lambda on_step: sampler.run(rows, options, request.seed, set(), checker, on_step))
-
-
-def usage(prompts: list[list[int]], n: int, sequences: list[SampledSequence]) -> dict:
+def usage(prompts: list[list[int]], sequences: list[SampledSequence]) -> dict:
+    """Each prompt counts once, however many samples it has (as vLLM and OpenAI count n > 1)."""
     prompt_tokens = sum(len(prompt) for prompt in prompts)
     completion_tokens = sum(len(sequence.tokens) for sequence in sequences)
     return {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens * n + completion_tokens}
+            "total_tokens": prompt_tokens + completion_tokens}
 
 
 def token_ids_field(request, sequence: SampledSequence) -> dict:
@@ -122,116 +74,132 @@ def completion_prompts(tools: TextTools, prompt) -> list[list[int]]:
     return [tools.encode(item) if isinstance(item, str) else list(item) for item in prompt]
 
 
-def completion_logprobs(tools: TextTools, sequence: SampledSequence, as_ids: bool = False) -> dict:
-    """The legacy completions shape: tokens, token_logprobs, top_logprobs (token → logprob), text_offset.
-    `as_ids`: tokens as "token_id:<id>" (vLLM's return_tokens_as_token_ids, serving_completion.py)."""
-    tokens = [f"token_id:{token}" if as_ids else tools.decode([token]) for token in sequence.tokens]
-    offsets, position = [], 0
-    for token in tokens:
-        offsets.append(position)
-        position += len(token)
-    alternatives = [{tools.decode([i]): value for i, value in step} for step in sequence.top_logprobs] or None
-    return {"tokens": tokens, "token_logprobs": sequence.logprobs, "top_logprobs": alternatives, "text_offset": offsets}
+def default_max_tokens(engine: Engine, prompt: list[int]) -> int:
+    """Chat's default max_tokens: the rest of the context (as vLLM); a prompt that fills it is a 400."""
+    room = engine.max_context - len(prompt)
+    if room < 1:
+        raise EngineError(f"the prompt has {len(prompt)} tokens and leaves no room in the model's context length "
+                          f"{engine.max_context}", param="messages")
+    return room
 
 
-def chat_logprob_step(tools: TextTools, sequence: SampledSequence, step: int) -> dict:
-    def entry(token: int, logprob: float) -> dict:
-        text = tools.decode([token])
-        return {"token": text, "logprob": logprob, "bytes": list(text.encode("utf-8"))}
+class OpenAIRoutes:
+    def __init__(self, engine: Engine, sampler, limits: Limits, served_names: list[str]):
+        self.engine, self.sampler, self.limits, self.served_names = engine, sampler, limits, served_names
+        self.tools = TextTools(engine)
 
-    alternatives = sequence.top_logprobs[step] if step < len(sequence.top_logprobs) else []
-    return {**entry(sequence.tokens[step], sequence.logprobs[step]),
-            "top_logprobs": [entry(i, value) for i, value in alternatives]}
+    def model(self, requested: str | None) -> str:
+        """The served name a request asked for; any other name is vLLM's 404 (an absent one means the first)."""
+        if not requested:
+            return self.served_names[0]
+        if requested not in self.served_names:
+            raise EngineError(f"The model `{requested}` does not exist (served: {', '.join(self.served_names)})",
+                              status=404, param="model", kind="NotFoundError")
+        return requested
+
+    def rendering(self, request: CommonCompletionFields) -> Rendering:
+        return Rendering(self.tools, stop_list(request.stop), request.skip_special_tokens,
+                         request.include_stop_str_in_output, request.return_tokens_as_token_ids)
+
+    def sample(self, prompts, request, options, rendering, cancel, stop_ids, build: Callable,
+               stream_plan: Callable[..., StreamPlan] | None) -> dict | Response:
+        """All samples at once (`build` makes the JSON body) or as an event stream (`stream_plan`)."""
+        run = (lambda on_step: self.sampler.run(prompts, request.n, options, request.seed, stop_ids,
+                                                rendering.stop_checker(), on_step))
+        if not request.stream:
+            return build(run(lambda _: cancel.is_set()))
+        plan = stream_plan(rows=len(prompts) * request.n, hold=rendering.hold(), decode=rendering.decode,
+                           finish_text=rendering.finish, usage=lambda sequences: usage(prompts, sequences),
+                           include_usage=bool(request.stream_options and request.stream_options.include_usage))
+        return stream_response(plan, run)
+
+    def completions(self, request: CompletionRequest, cancel) -> dict | Response:
+        request.log_ignored("/v1/completions")
+        model = self.model(request.model)
+        prompts = completion_prompts(self.tools, request.prompt)
+        max_tokens = DEFAULT_MAX_TOKENS if request.max_tokens is None else request.max_tokens
+        prompt_top = request.prompt_logprobs if request.prompt_logprobs is not None else (
+            request.logprobs if request.echo and request.logprobs is not None else None)
+        if max_tokens == 0 and not (request.echo or prompt_top is not None):
+            raise EngineError("max_tokens 0 needs echo or prompt_logprobs (scoring the prompt)", param="max_tokens")
+        if request.stream and (request.echo or prompt_top is not None):
+            raise EngineError("echo and prompt_logprobs are not supported with stream: true", param="stream")
+        stop_ids = prepare(self.engine, self.limits, prompts, request, max_tokens)
+        rendering = self.rendering(request)
+        options = sampling_options(self.engine, request, max_tokens, request.logprobs or 0)
+        scored = score_prompts(self.engine, prompts, prompt_top or 0) if prompt_top is not None else None
+
+        def build(sequences: list[SampledSequence]) -> dict:
+            choices = []
+            for index, sequence in enumerate(sequences):
+                prompt_index = index // request.n
+                text, reason = rendering.finish(sequence)
+                if request.echo:
+                    text = rendering.decode(prompts[prompt_index]) + text
+                choice = {"index": index, "text": text, "finish_reason": reason,
+                          "logprobs": self.completion_logprobs(request, rendering, prompts[prompt_index],
+                                                               scored[prompt_index] if scored else None, sequence),
+                          **token_ids_field(request, sequence)}
+                if request.prompt_logprobs is not None:
+                    choice["prompt_logprobs"] = prompt_logprobs_field(rendering, prompts[prompt_index], scored[prompt_index])
+                choices.append(choice)
+            return {**envelope("text_completion", "cmpl", model), "choices": choices, "usage": usage(prompts, sequences)}
+
+        plan = completion_stream_plan(rendering, model, request.logprobs is not None)
+        return self.sample(prompts, request, options, rendering, cancel, stop_ids, build, plan)
+
+    @staticmethod
+    def completion_logprobs(request: CompletionRequest, rendering: Rendering, prompt: list[int], scored,
+                            sequence: SampledSequence) -> dict | None:
+        """Generated tokens' log-probs; with echo the prompt's come first (its first token has none, as vLLM)."""
+        if request.logprobs is None:
+            return None
+        tops = sequence.top_logprobs if request.logprobs > 0 else [None] * len(sequence.tokens)
+        if not request.echo:
+            return completion_logprobs(rendering, sequence.tokens, sequence.logprobs, tops if request.logprobs else [])
+        prompt_values, prompt_tops, _ = scored
+        prompt_tops = prompt_tops if request.logprobs > 0 else [None] * len(prompt)
+        return completion_logprobs(rendering, prompt + sequence.tokens, prompt_values + sequence.logprobs,
+                                   prompt_tops + tops if request.logprobs > 0 else [])
+
+    def chat_completions(self, request: ChatCompletionRequest, cancel) -> dict | Response:
+        request.log_ignored("/v1/chat/completions")
+        model = self.model(request.model)
+        prompts = [self.tools.render_chat([{"role": m.role, "content": m.text()} for m in request.messages])]
+        max_tokens = request.max_completion_tokens or request.max_tokens or default_max_tokens(self.engine, prompts[0])
+        stop_ids = prepare(self.engine, self.limits, prompts, request, max_tokens)
+        if request.prompt_logprobs is not None and request.stream:
+            raise EngineError("prompt_logprobs is not supported with stream: true", param="stream")
+        rendering = self.rendering(request)
+        top = (request.top_logprobs or 0) if request.logprobs else 0
+        options = sampling_options(self.engine, request, max_tokens, top)
+        scored = score_prompts(self.engine, prompts, request.prompt_logprobs) if request.prompt_logprobs is not None else None
+
+        def build(sequences: list[SampledSequence]) -> dict:
+            choices = []
+            for index, sequence in enumerate(sequences):
+                text, reason = rendering.finish(sequence)
+                choices.append({"index": index, "message": {"role": "assistant", "content": text},
+                                "logprobs": chat_logprobs(rendering, sequence) if request.logprobs else None,
+                                "finish_reason": reason, **token_ids_field(request, sequence)})
+            body = {**envelope("chat.completion", "chatcmpl", model), "choices": choices,
+                    "usage": usage(prompts, sequences)}
+            if scored is not None:  # vLLM puts the prompt's log-probs on the response, not a choice
+                body["prompt_logprobs"] = prompt_logprobs_field(rendering, prompts[0], scored[0])
+            return body
+
+        plan = chat_stream_plan(rendering, model, request.logprobs)
+        return self.sample(prompts, request, options, rendering, cancel, stop_ids, build, plan)
 
 
-def chat_logprobs(tools: TextTools, sequence: SampledSequence) -> dict:
-    return {"content": [chat_logprob_step(tools, sequence, step) for step in range(len(sequence.tokens))]}
-
-
-def envelope(kind: str, prefix: str, model: str) -> dict:
-    return {"id": f"{prefix}-{uuid.uuid4().hex}", "object": kind, "created": int(time.time()), "model": model}
-
-
-def chat_stream_plan(tools: TextTools, model: str, logprobs: bool) -> Callable[..., StreamPlan]:
-    """Chunks `chat.completion.chunk`: a role delta, content deltas with `logprobs.content` per token, finish."""
-    def choice(index: int, delta: dict, logprobs_field: dict | None = None, reason: str | None = None) -> dict:
-        return {"index": index, "delta": delta, "logprobs": logprobs_field, "finish_reason": reason}
-
-    def token_choice(index: int, text: str, sequence: SampledSequence | None) -> dict:
-        step = [chat_logprob_step(tools, sequence, len(sequence.tokens) - 1)] if logprobs and sequence else None
-        return choice(index, {"content": text}, {"content": step} if step else None)
-
-    return partial(StreamPlan, envelope=envelope("chat.completion.chunk", "chatcmpl", model),
-                   first_choice=lambda index: choice(index, {"role": "assistant", "content": ""}),
-                   token_choice=token_choice, finish_choice=lambda index, reason: choice(index, {}, None, reason),
-                   logprobs=logprobs)
-
-
-def completion_stream_plan(tools: TextTools, model: str, logprobs: bool) -> Callable[..., StreamPlan]:
-    """Chunks `text_completion`: text pieces, with the legacy logprobs of their token when asked, finish."""
-    offsets: dict[int, int] = {}
-
-    def token_choice(index: int, text: str, sequence: SampledSequence | None) -> dict:
-        field = None
-        if logprobs and sequence:
-            token, offset = tools.decode(sequence.tokens[-1:]), offsets.get(index, 0)
-            offsets[index] = offset + len(token)
-            alternatives = [{tools.decode([i]): value for i, value in sequence.top_logprobs[-1]}] \
-                if sequence.top_logprobs else None
-            field = {"tokens": [token], "token_logprobs": sequence.logprobs[-1:], "top_logprobs": alternatives,
-                     "text_offset": [offset]}
-        return {"index": index, "text": text, "logprobs": field, "finish_reason": None}
-
-    return partial(StreamPlan, envelope=envelope("text_completion", "cmpl", model), first_choice=None,
-                   token_choice=token_choice, logprobs=logprobs,
-                   finish_choice=lambda index, reason: {"index": index, "text": "", "logprobs": None,
-                                                        "finish_reason": reason})
-
-
-def add_openai_routes(app: FastAPI, engine: Engine, sampler) -> None:
-    tools = TextTools(engine)
-    model_name = engine.options.model.name
+def add_openai_routes(app: FastAPI, engine: Engine, sampler, limits: Limits, served_names: list[str]) -> None:
+    routes = OpenAIRoutes(engine, sampler, limits, served_names)
 
     @app.get("/v1/models")
     def models():
-        return {"object": "list", "data": [{"id": model_name, "object": "model", "created": 0, "owned_by": "boxed"}]}
+        cards = [{"id": name, "object": "model", "created": 0, "owned_by": "boxed", "root": str(engine.options.model),
+                  "max_model_len": engine.max_context} for name in served_names]
+        return {"object": "list", "data": cards}
 
-    @json_route(app, "/v1/completions", CompletionRequest)
-    def completions(request: CompletionRequest) -> dict | Response:
-        prompts = completion_prompts(tools, request.prompt)
-        max_tokens = request.max_tokens or DEFAULT_MAX_TOKENS
-        model = request.model or model_name
-
-        def build(sequences: list[SampledSequence], stops: list[str]) -> dict:
-            choices = []
-            for index, sequence in enumerate(sequences):
-                text, reason = tools.finish(sequence, stops)
-                logprobs = (completion_logprobs(tools, sequence, request.return_tokens_as_token_ids)
-                            if request.logprobs is not None else None)
-                choices.append({"index": index, "text": text, "logprobs": logprobs, "finish_reason": reason,
-                                **token_ids_field(request, sequence)})
-            return {**envelope("text_completion", "cmpl", model), "choices": choices,
-                    "usage": usage(prompts, request.n, sequences)}
-
-        plan = completion_stream_plan(tools, model, request.logprobs is not None)
-        return respond(engine, sampler, tools, prompts, request, max_tokens, request.logprobs or 0, build, plan)
-
-    @json_route(app, "/v1/chat/completions", ChatCompletionRequest)
-    def chat_completions(request: ChatCompletionRequest) -> dict | Response:
-        prompts = [tools.render_chat([{"role": m.role, "content": m.text()} for m in request.messages])]
-        max_tokens = request.max_completion_tokens or request.max_tokens or (engine.max_context - len(prompts[0]))
-        top = (request.top_logprobs or 0) if request.logprobs else 0
-        model = request.model or model_name
-
-        def build(sequences: list[SampledSequence], stops: list[str]) -> dict:
-            choices = []
-            for index, sequence in enumerate(sequences):
-                text, reason = tools.finish(sequence, stops)
-                choices.append({"index": index, "message": {"role": "assistant", "content": text},
-                                "logprobs": chat_logprobs(tools, sequence) if request.logprobs else None,
-                                "finish_reason": reason, **token_ids_field(request, sequence)})
-            return {**envelope("chat.completion", "chatcmpl", model), "choices": choices,
-                    "usage": usage(prompts, request.n, sequences)}
-
-        plan = chat_stream_plan(tools, model, request.logprobs)
-        return respond(engine, sampler, tools, prompts, request, max_tokens, top, build, plan)
+    json_route(app, "/v1/completions", CompletionRequest, cancellable=True)(routes.completions)
+    json_route(app, "/v1/chat/completions", ChatCompletionRequest, cancellable=True)(routes.chat_completions)

@@ -13,11 +13,13 @@ import asyncio
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from pydantic_core import to_json
 from starlette.responses import StreamingResponse
 
 from boxed_engine.errors import EngineError
+from boxed_engine.openai_text import Rendering, chat_logprob_step, envelope
 from boxed_engine.sampling import SampledSequence, StepListener
 
 DONE = b"data: [DONE]\n\n"
@@ -135,3 +137,39 @@ def stream_response(plan: StreamPlan, sample: Callable[[StepListener], list[Samp
 
     return StreamingResponse(events(), media_type="text/event-stream",
                              headers={"cache-control": "no-cache", "x-accel-buffering": "no"})
+
+
+def chat_stream_plan(rendering: Rendering, model: str, logprobs: bool) -> Callable[..., StreamPlan]:
+    """Chunks `chat.completion.chunk`: a role delta, content deltas with `logprobs.content` per token, finish."""
+    def choice(index: int, delta: dict, logprobs_field: dict | None = None, reason: str | None = None) -> dict:
+        return {"index": index, "delta": delta, "logprobs": logprobs_field, "finish_reason": reason}
+
+    def token_choice(index: int, text: str, sequence: SampledSequence | None) -> dict:
+        step = [chat_logprob_step(rendering, sequence, len(sequence.tokens) - 1)] if logprobs and sequence else None
+        return choice(index, {"content": text}, {"content": step} if step else None)
+
+    return partial(StreamPlan, envelope=envelope("chat.completion.chunk", "chatcmpl", model),
+                   first_choice=lambda index: choice(index, {"role": "assistant", "content": ""}),
+                   token_choice=token_choice, finish_choice=lambda index, reason: choice(index, {}, None, reason),
+                   logprobs=logprobs)
+
+
+def completion_stream_plan(rendering: Rendering, model: str, logprobs: bool) -> Callable[..., StreamPlan]:
+    """Chunks `text_completion`: text pieces, with the legacy logprobs of their token when asked, finish."""
+    offsets: dict[int, int] = {}
+
+    def token_choice(index: int, text: str, sequence: SampledSequence | None) -> dict:
+        field = None
+        if logprobs and sequence:
+            token, offset = sequence.tokens[-1], offsets.get(index, 0)
+            offsets[index] = offset + len(rendering.decode([token]))
+            alternatives = [{rendering.token(i): value for i, value in sequence.top_logprobs[-1]}] \
+                if sequence.top_logprobs else None
+            field = {"tokens": [rendering.token(token)], "token_logprobs": sequence.logprobs[-1:],
+                     "top_logprobs": alternatives, "text_offset": [offset]}
+        return {"index": index, "text": text, "logprobs": field, "finish_reason": None}
+
+    return partial(StreamPlan, envelope=envelope("text_completion", "cmpl", model), first_choice=None,
+                   token_choice=token_choice, logprobs=logprobs,
+                   finish_choice=lambda index, reason: {"index": index, "text": "", "logprobs": None,
+                                                        "finish_reason": reason})

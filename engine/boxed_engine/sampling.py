@@ -1,17 +1,17 @@
-"""Batched autoregressive sampling with a KV cache.
+"""One decoding step's token choice: logit processors, then the draw (the batch itself lives in scheduler.py).
 
-All prompts × samples decode together: prompts are left-padded, positions count real tokens only,
-each step feeds one new token per row through the cache. The returned log-probs are those of the
-tempered policy π_T, log softmax(z / T) (T > 0; z itself for greedy T = 0), before top-k / top-p: what a
-trainer that divides its logits by T (verl, TRL, `/forward`'s `temperature`) computes for the same tokens. Nucleus (top-p) sampling: Holtzman et al.
-2019, arXiv:1904.09751; top-k: Fan et al. 2018, arXiv:1805.04833.
+The recorded log-probs are those of the tempered policy π_T, log softmax(z / T) (T > 0; z itself for greedy
+T = 0), before penalties, top-k / top-p / min-p: what a trainer that divides its logits by T (verl, TRL,
+`/forward`'s `temperature`) computes for the same tokens. Nucleus (top-p) sampling: Holtzman et al. 2019,
+arXiv:1904.09751; top-k: Fan et al. 2018, arXiv:1805.04833; min-p: Nguyen et al. 2024, arXiv:2407.01082;
+repetition penalty: Keskar et al. 2019 (CTRL), arXiv:1909.05858. Names and semantics follow vLLM's
+SamplingParams (vllm/sampling_params.py, vllm/entrypoints/openai/protocol.py).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
-from transformers import DynamicCache
 
 
 @dataclass
@@ -21,6 +21,13 @@ class SamplingOptions:
     top_p: float = 1.0
     top_k: int = 0
     top_logprobs: int = 0  # how many alternatives to report per step (OpenAI `top_logprobs`)
+    min_p: float = 0.0  # drop tokens with p < min_p · p_max (after temperature)
+    repetition_penalty: float = 1.0  # > 1 discourages tokens already in the prompt or the output
+    min_tokens: int = 0  # stop tokens (eos, stop_token_ids) are masked until this many are generated
+    ignore_eos: bool = False  # eos does not stop (stop_token_ids still do)
+    presence_penalty: float = 0.0  # OpenAI: z_v −= presence · [v in the output] + frequency · count_v(output)
+    frequency_penalty: float = 0.0
+    logit_bias: dict[int, float] = field(default_factory=dict)  # added to the logits before everything else
 
 
 @dataclass
@@ -34,17 +41,25 @@ class SampledSequence:
 # Called after each appended token: (row, sequence) → True when the row must stop (OpenAI stop strings).
 StopChecker = Callable[[int, SampledSequence], bool]
 # Called before the first step with [] and after each decoding step with the (row, sequence) pairs that received
-# a token this step (streaming reads them); returns True to cancel the whole batch (the client went away): decoding stops
-# before the next step and every unfinished row keeps stop_reason "cancelled".
+# a token this step (streaming reads them); returns True to cancel the request (the client went away): its rows
+# leave the batch before the next step and every unfinished row keeps stop_reason "cancelled".
 StepListener = Callable[[list[tuple[int, SampledSequence]]], bool]
 
 
+def policy_logprobs(logits_B_V: torch.Tensor, options: SamplingOptions) -> torch.Tensor:
+    return torch.log_softmax(logits_B_V / options.temperature if options.temperature > 0 else logits_B_V, dim=-1)
+
+
 def filter_logits(logits_B_V: torch.Tensor, options: SamplingOptions) -> torch.Tensor:
-    """Temperature, then top-k (keep the k largest), then top-p (smallest set with mass ≥ p)."""
+    """Temperature, then top-k (keep the k largest), then min-p, then top-p (smallest set with mass ≥ p)."""
     logits_B_V = logits_B_V / options.temperature
     if options.top_k > 0 and options.top_k < logits_B_V.shape[-1]:
         kth_B_1 = torch.topk(logits_B_V, options.top_k, dim=-1).values[:, -1:]
         logits_B_V = logits_B_V.masked_fill(logits_B_V < kth_B_1, float("-inf"))
+    if options.min_p > 0:
+        # p_v < min_p · p_max  ⇔  z_v < z_max + log(min_p)
+        floor_B_1 = logits_B_V.max(dim=-1, keepdim=True).values + torch.log(torch.tensor(options.min_p))
+        logits_B_V = logits_B_V.masked_fill(logits_B_V < floor_B_1, float("-inf"))
     if options.top_p < 1.0:
         sorted_B_V, order_B_V = torch.sort(logits_B_V, descending=True, dim=-1)
         probs_B_V = torch.softmax(sorted_B_V, dim=-1)
@@ -66,73 +81,24 @@ def choose_tokens(logits_B_V: torch.Tensor, options: SamplingOptions, generator:
     return chosen_B.clamp(max=probs_B_V.shape[-1] - 1).to(logits_B_V.device)
 
 
-@torch.no_grad()
-def sample_sequences(model: torch.nn.Module, prompts: list[list[int]], options: SamplingOptions, *,
-                     stop_ids: set[int], pad_id: int, generator: torch.Generator, device: torch.device,
-                     stop_checker: StopChecker | None = None,
-                     on_step: StepListener | None = None) -> list[SampledSequence]:
-    """Samples one continuation per prompt row (repeat a prompt to get several samples).
-
-    Rows that stop leave the batch (their cache entries are dropped) once an eighth of it has stopped.
-    """
-    if on_step is not None and on_step([]):
-        return [SampledSequence(stop_reason="cancelled") for _ in prompts]
-    width = max(len(prompt) for prompt in prompts)
-    input_ids_B_L = torch.tensor([[pad_id] * (width - len(p)) + p for p in prompts], dtype=torch.long, device=device)
-    mask_B_L = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts], dtype=torch.long, device=device)
-    positions_B_L = (mask_B_L.cumsum(-1) - 1).clamp(min=0)
-    cache = DynamicCache()
-    outputs = model(input_ids=input_ids_B_L, attention_mask=mask_B_L, position_ids=positions_B_L,
-                    cache=cache, use_cache=True, logits_to_keep=1)
-    sequences = [SampledSequence() for _ in prompts]
-    rows = list(range(len(prompts)))  # batch position → sequence index
-    active = [True] * len(prompts)
-    next_positions_B_1 = positions_B_L[:, -1:] + 1
-    for step in range(options.max_tokens):
-        logits_B_V = outputs.logits[:, -1, :].float()
-        log_probs_B_V = torch.log_softmax(logits_B_V / options.temperature if options.temperature > 0 else logits_B_V, dim=-1)
-        chosen_B = choose_tokens(logits_B_V, options, generator)
-        chosen_logprobs_B = log_probs_B_V.gather(-1, chosen_B.unsqueeze(-1)).squeeze(-1)
-        stepped = [(row, sequences[row]) for row in rows if active[row]]
-        record_step(sequences, rows, active, chosen_B, chosen_logprobs_B, log_probs_B_V, options, stop_ids, stop_checker)
-        if on_step is not None and on_step(stepped):
-            for row in rows:
-                if active[row]:
-                    sequences[row].stop_reason = "cancelled"
-            break
-        keep = [position for position, row in enumerate(rows) if active[row]]
-        if not keep or step == options.max_tokens - 1:
-            break
-        if len(rows) - len(keep) >= max(1, len(rows) // 8):
-            index_K = torch.tensor(keep, device=device)
-            cache.batch_select_indices(index_K)
-            mask_B_L, chosen_B, next_positions_B_1 = mask_B_L[index_K], chosen_B[index_K], next_positions_B_1[index_K]
-            rows = [rows[position] for position in keep]
-        mask_B_L = torch.cat([mask_B_L, torch.ones_like(mask_B_L[:, :1])], dim=-1)
-        outputs = model(input_ids=chosen_B.unsqueeze(-1), attention_mask=mask_B_L, position_ids=next_positions_B_1,
-                        cache=cache, use_cache=True)
-        next_positions_B_1 = next_positions_B_1 + 1
-    return sequences
+def penalize_repetition(logits_B_V: torch.Tensor, seen_B_V: torch.Tensor, penalty: float) -> torch.Tensor:
+    """CTRL's penalty as vLLM applies it: a seen token's logit z becomes z / θ if z > 0, else z · θ."""
+    penalized_B_V = torch.where(logits_B_V > 0, logits_B_V / penalty, logits_B_V * penalty)
+    return torch.where(seen_B_V, penalized_B_V, logits_B_V)
 
 
-def record_step(sequences: list[SampledSequence], rows: list[int], active: list[bool], chosen_B: torch.Tensor,
-                chosen_logprobs_B: torch.Tensor, log_probs_B_V: torch.Tensor, options: SamplingOptions,
-                stop_ids: set[int], stop_checker: StopChecker | None) -> None:
-    """Appends this step's token to every still-active row and marks rows that stop."""
-    tokens = chosen_B.tolist()
-    logprobs = chosen_logprobs_B.tolist()
-    alternatives = None
-    if options.top_logprobs > 0:
-        top = torch.topk(log_probs_B_V, options.top_logprobs, dim=-1)
-        alternatives = list(zip(top.indices.tolist(), top.values.tolist(), strict=True))
-    for position, row in enumerate(rows):
-        if not active[row]:
-            continue
-        sequence = sequences[row]
-        sequence.tokens.append(tokens[position])
-        sequence.logprobs.append(logprobs[position])
-        if alternatives is not None:
-            sequence.top_logprobs.append(list(zip(*alternatives[position], strict=True)))
-        if tokens[position] in stop_ids or (stop_checker is not None and stop_checker(row, sequence)):
-            sequence.stop_reason = "stop"
-            active[row] = False
+def penalize_output(logits_B_V: torch.Tensor, outputs: list[list[int]], options: SamplingOptions) -> torch.Tensor:
+    """OpenAI's presence and frequency penalties over each row's generated tokens."""
+    counts_B_V = torch.zeros_like(logits_B_V)
+    for index, row in enumerate(outputs):
+        if row:
+            counts_B_V[index] += torch.bincount(torch.tensor(row), minlength=logits_B_V.shape[-1]).to(logits_B_V)
+    return logits_B_V - options.presence_penalty * (counts_B_V > 0) - options.frequency_penalty * counts_B_V
+
+
+def seen_tokens(rows: list[list[int]], vocab_size: int, device: torch.device) -> torch.Tensor:
+    """(B, V) bool: which ids occur in each row (prompt + output so far)."""
+    seen_B_V = torch.zeros(len(rows), vocab_size, dtype=torch.bool, device=device)
+    for index, row in enumerate(rows):
+        seen_B_V[index, torch.tensor(row, dtype=torch.long, device=device)] = True
+    return seen_B_V

@@ -5,6 +5,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # seeds: torch's int64 range (as vLLM's protocol bounds `seed`)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -15,7 +18,7 @@ class SamplingParams(Strict):
     top_p: float = Field(default=1.0, gt=0, le=1)
     top_k: int = Field(default=0, ge=0)
     stop_token_ids: list[int] = Field(default_factory=list)
-    seed: int | None = None
+    seed: int | None = Field(default=None, ge=INT64_MIN, le=INT64_MAX)
 
 
 class SampleRequest(Strict):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 ENGINE_DIRECTORY = Path(__file__).resolve().parents[1]
 READY_TIMEOUT_S = 240
+TOKEN = "distributed-test-token-0123456789"  # the engine requires a bearer token (BOXED_ENGINE_TOKEN)
 
 
 def free_port() -> int:
@@ -22,7 +23,7 @@ def free_port() -> int:
 
 
 def environment() -> dict:
-    variables = dict(os.environ, OMP_NUM_THREADS="1")
+    variables = dict(os.environ, OMP_NUM_THREADS="1", BOXED_ENGINE_TOKEN=TOKEN)
     variables["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ENGINE_DIRECTORY), os.environ.get("PYTHONPATH")]))
     return variables
 
@@ -31,7 +32,8 @@ class EngineProcess:
     """One engine job: its processes (one per simulated node) and rank 0's URL once it is ready."""
 
     def __init__(self, model: Path, engine_arguments: list[str], processes: int | None = None, nodes: int = 1):
-        arguments = ["-m", "boxed_engine", "--model", str(model), "--port", "0", "--threads", "1", *engine_arguments]
+        arguments = ["-m", "boxed_engine", "--model", str(model), "--port", "0", "--threads", "1",
+                     "--state-dir", str(model.parent), *engine_arguments]  # pytest's base temp: every tmp_path
         if processes is None:
             commands = [[sys.executable, *arguments]]
         else:
@@ -77,7 +79,7 @@ class EngineProcess:
 
     def request(self, path: str, body: dict | None = None, timeout: float = 300) -> tuple[int, dict]:
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, headers={"content-type": "application/json"},
+        request = urllib.request.Request(self.url + path, data=data, headers={"content-type": "application/json", "authorization": f"Bearer {TOKEN}"},
                                          method="GET" if body is None else "POST")
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:

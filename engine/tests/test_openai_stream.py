@@ -2,18 +2,12 @@
 usage ride along, a client that disconnects stops the decode loop, and training calls run beside a stream."""
 
 import json
-import socket
 import threading
 import time
 
 import httpx
 import pytest
-import torch
-import uvicorn
-from conftest import post
-
-from boxed_engine.engine import Engine, EngineOptions
-from boxed_engine.server import create_app
+from conftest import live_server, make_app, post
 
 CHAT = {"messages": [{"role": "user", "content": "What is 2 + 3?"}], "max_tokens": 40, "temperature": 1.0, "seed": 7}
 
@@ -68,19 +62,9 @@ def test_streamed_tokens_are_counted_in_info(client):
 @pytest.fixture(scope="module")
 def server(tiny_model_dir):
     """The engine behind a real uvicorn server (disconnects need a real socket)."""
-    torch.set_num_threads(1)
-    app = create_app(Engine(EngineOptions(model=tiny_model_dir)))
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    uvicorn_server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    while not uvicorn_server.started:
-        time.sleep(0.02)
-    with httpx.Client(base_url=f"http://127.0.0.1:{listener.getsockname()[1]}", timeout=60) as http:
+    app = make_app(tiny_model_dir)
+    with live_server(app) as http:
         yield http, app
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
 
 
 def settled_count(http: httpx.Client) -> int:

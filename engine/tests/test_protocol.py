@@ -8,7 +8,7 @@ PROMPTS = [[1, 40, 41, 42], [1, 50]]
 
 
 def test_health_and_info(client):
-    assert client.get("/health").json() == {"status": "ok", "protocol": 1}
+    assert client.get("/health").json() == {"status": "ok", "protocol": 2}
     info = client.get("/info").json()
     assert info["architecture"] == "Qwen2ForCausalLM" and info["lora"] is None and info["reference"] is True
     assert info["parameters"] == info["trainable_parameters"] > 300_000

@@ -26,7 +26,7 @@ describe("boxed engine start", () => {
       child.stdout.setEncoding("utf8").once("data", (chunk: string) => resolve(chunk.trim()));
     });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok", protocol: 1 });
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok", protocol: 2 });
     const enginePid = Number(/pid (\d+)/.exec(stderr)![1]);
     expect(stderr).toContain("--seed 4 --threads 1");
     const closed = new Promise<number | null>((resolve) => child.on("close", resolve));

@@ -12,7 +12,7 @@ interface EngineStartFlags {
   tokenBudget?: number;
   procs?: number;
   reference?: "none" | "copy";
-  token?: string;
+  stateDir?: string;
   loraRank?: number;
   loraAlpha?: number;
   loraTargets?: string;
@@ -58,7 +58,8 @@ function toStartOptions(flags: EngineStartFlags): StartEngineOptions {
     tokenBudget: flags.tokenBudget,
     processes: flags.procs,
     reference: flags.reference,
-    token: flags.token,
+    token: process.env.BOXED_ENGINE_TOKEN,
+    stateDir: flags.stateDir,
     lora,
     onStderr: (chunk) => process.stderr.write(chunk),
   };
@@ -68,6 +69,9 @@ function toStartOptions(flags: EngineStartFlags): StartEngineOptions {
 async function serve(flags: EngineStartFlags): Promise<void> {
   const engine = await startEngine(toStartOptions(flags));
   process.stdout.write(`${engine.url}\n`);
+  if (process.env.BOXED_ENGINE_TOKEN === undefined) {
+    process.stderr.write(`engine token (send Authorization: Bearer <token>): ${engine.token}\n`);
+  }
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGINT", () => resolve("SIGINT"));
     process.once("SIGTERM", () => resolve("SIGTERM"));
@@ -86,7 +90,9 @@ export function registerEngine(program: Command): void {
   const engine = program.command("engine").description("Run the PyTorch training/sampling engine.");
   engine
     .command("start")
-    .description("Start the engine on a local HF model and serve until interrupted (prints its URL).")
+    .description(
+      "Start the engine on a local HF model and serve until interrupted (prints its URL; the bearer token is BOXED_ENGINE_TOKEN or a generated one printed on stderr).",
+    )
     .requiredOption("--model <dir>", "HuggingFace causal-LM directory")
     .option("--host <host>", "address to bind", "127.0.0.1")
     .option("--port <port>", "port (0 picks a free one)", integer("--port"), 0)
@@ -105,7 +111,7 @@ export function registerEngine(program: Command): void {
       "frozen reference for full fine-tuning: none or copy",
       oneOf("--reference", ["none", "copy"] as const),
     )
-    .option("--token <token>", "require this bearer token on every request")
+    .option("--state-dir <dir>", "folder that save_state/load_state/export paths must lie in")
     .option(
       "--lora-rank <r>",
       "train a LoRA adapter of this rank instead of all weights",

@@ -258,7 +258,7 @@ async function evaluateOnline(flags: EvalFlags, out: string): Promise<void> {
     const samplerOptions = {
       baseUrls: engine ? [`${engine.url}/v1`] : flags.baseUrl,
       model,
-      apiKey: flags.apiKey ?? process.env.OPENAI_API_KEY,
+      apiKey: engine ? engine.token : (flags.apiKey ?? process.env.OPENAI_API_KEY),
       // Per-choice token ids make per-sample token counts exact with n > 1 (the engine always has them).
       params: { ...params, returnTokenIds: flags.returnTokenIds === true || engine !== null },
       concurrency: flags.concurrency,

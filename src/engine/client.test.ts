@@ -48,7 +48,7 @@ describe("EngineClient", () => {
 
   beforeAll(async () => {
     const fake = fakeEngine({
-      "/health": () => ({ status: 200, body: { status: "ok", protocol: 1 } }),
+      "/health": () => ({ status: 200, body: { status: "ok", protocol: 2 } }),
       "/sample": () => ({ status: 200, body: sampleAnswer }),
       "/logprobs": () => ({
         status: 422,
@@ -69,7 +69,7 @@ describe("EngineClient", () => {
 
   it("sends typed requests with the bearer token and parses answers", async () => {
     const client = new EngineClient({ url: `${url}/`, token: "secret" });
-    expect(await client.health()).toEqual({ status: "ok", protocol: 1 });
+    expect(await client.health()).toEqual({ status: "ok", protocol: 2 });
     const request = {
       prompts: [[1, 2, 3]],
       num_samples: 1,

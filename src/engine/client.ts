@@ -46,7 +46,7 @@ import {
 export interface EngineClientOptions {
   /** Base URL, e.g. `http://127.0.0.1:43121`. */
   url: string;
-  /** Bearer token, when the engine was started with `--token`. */
+  /** Bearer token the engine requires (`startEngine` generates one; see RunningEngine.token). */
   token?: string;
   /** Per-request timeout in milliseconds (default 10 minutes: a training call on CPU can be long). */
   timeoutMs?: number;

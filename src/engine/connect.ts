@@ -9,14 +9,14 @@ import { PROTOCOL_VERSION } from "./schemas.js";
 export interface ConnectEngineOptions {
   /** Base URL of the engine, e.g. `http://node0:8000`. */
   url: string;
-  /** Bearer token the engine requires (its `--token`). */
+  /** Bearer token the engine requires (its BOXED_ENGINE_TOKEN or `--token-file`; none with `--no-auth`). */
   token?: string;
   /** Per-request timeout of the client. */
   requestTimeoutMs?: number;
 }
 
 /**
- * Checks the engine at `url` answers `/health` with protocol 1 and returns a handle on it.
+ * Checks the engine at `url` answers `/health` with this client's protocol and returns a handle on it.
  * @example
  *   const engine = await connectEngine({ url: "http://node0:8000", token: process.env.BOXED_ENGINE_TOKEN });
  */
@@ -37,5 +37,13 @@ export async function connectEngine(options: ConnectEngineOptions): Promise<Runn
   const port = Number(new URL(client.url).port) || (client.url.startsWith("https:") ? 443 : 80);
   // Not our process: it never "exits" from here (failures surface as request errors) and stop() leaves it be.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(() => undefined);
-  return { client, url: client.url, port, pid: -1, exited, stop: async () => undefined };
+  return {
+    client,
+    url: client.url,
+    token: options.token ?? "",
+    port,
+    pid: -1,
+    exited,
+    stop: async () => undefined,
+  };
 }

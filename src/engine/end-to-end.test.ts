@@ -3,7 +3,7 @@
  * the loss computed in TypeScript (`src/rl`) and sent as coefficients, save/load, sample again,
  * and bad input answered with clear 4xx errors while the engine keeps serving.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,8 +58,8 @@ describe("engine end to end (tiny preset)", () => {
   beforeAll(async () => {
     const model = await tinyModel(0);
     tokenizer = await loadTokenizer(model);
-    engine = await startEngine({ model, seed: 0, threads: 1 });
     stateFolder = mkdtempSync(join(tmpdir(), "boxed-engine-state-"));
+    engine = await startEngine({ model, seed: 0, threads: 1, stateDir: stateFolder });
     const questions = ["What is 2+3? Answer in \\boxed{}.", "Solve x+1=3."];
     prompts = questions.map((question) =>
       tokenizer.encodeChat([{ role: "user", content: question }], { addGenerationPrompt: true }),
@@ -211,6 +211,14 @@ describe("engine end to end (tiny preset)", () => {
       expect(error.status).toBeLessThan(500);
       expect(error.message).toMatch(message);
     }
-    expect(await engine.client.health()).toEqual({ status: "ok", protocol: 1 });
+    expect(await engine.client.health()).toEqual({ status: "ok", protocol: 2 });
+  });
+
+  it("answers nothing without the token startEngine generated (never on the engine's command line)", async () => {
+    for (const path of ["/health", "/info", "/v1/models"]) {
+      expect((await fetch(`${engine.url}${path}`)).status).toBe(401);
+    }
+    const cmdline = readFileSync(`/proc/${engine.pid}/cmdline`, "utf8");
+    expect(cmdline).not.toContain(engine.token);
   });
 });

@@ -28,7 +28,10 @@ describe("startEngine", () => {
       },
     });
     expect(engine.url).toBe(`http://127.0.0.1:${engine.port}`);
-    expect(await engine.client.health()).toEqual({ status: "ok", protocol: 1 });
+    expect(await engine.client.health()).toEqual({ status: "ok", protocol: 2 });
+    expect(engine.token.length).toBeGreaterThanOrEqual(32);
+    expect(logs).toContain(`token ${engine.token}`); // the fake engine echoes BOXED_ENGINE_TOKEN
+    expect(logs).not.toContain(`args ${engine.token}`);
     expect(isAlive(engine.pid)).toBe(true);
     await engine.stop();
     await engine.stop(); // idempotent
@@ -81,13 +84,13 @@ describe("engineArguments", () => {
       threads: 1,
       tokenBudget: 4096,
       reference: "copy",
-      token: "t",
+      stateDir: "/runs/a",
       lora: { rank: 8, alpha: 16, targets: ["q_proj", "v_proj"] },
     });
     expect(args.join(" ")).toBe(
       "-m boxed_engine --model /m --exit-with-parent --host 127.0.0.1 --port 8000 --seed 7 --dtype bfloat16 " +
         "--device cpu --threads 1 --token-budget 4096 " +
-        "--reference copy --token t --lora-rank 8 --lora-alpha 16 --lora-targets q_proj,v_proj",
+        "--reference copy --state-dir /runs/a --lora-rank 8 --lora-alpha 16 --lora-targets q_proj,v_proj",
     );
   });
 

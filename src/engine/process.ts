@@ -1,9 +1,11 @@
 /**
  * Starting and stopping the Python engine (`python -m boxed_engine`) as a child process.
  * The child gets a stdin pipe and `--exit-with-parent`, so it exits when this process dies,
- * even by SIGKILL; `stop()` ends it and waits for its exit.
+ * even by SIGKILL; `stop()` ends it and waits for its exit. Its bearer token travels in the
+ * BOXED_ENGINE_TOKEN environment variable, never on the command line (`/proc/PID/cmdline`).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { EngineClient } from "./client.js";
 import { pythonEnvironment, resolvePython } from "./python.js";
@@ -39,8 +41,10 @@ export interface StartEngineOptions {
    * (docs/engine.md, "Several processes").
    */
   processes?: number;
-  /** Bearer token every request must carry. */
+  /** Bearer token every request must carry (default: a fresh random one; see `RunningEngine.token`). */
   token?: string;
+  /** Folder(s) that save_state / load_state / export paths must lie in (engine default `./engine-state`). */
+  stateDir?: string | string[];
   /** Extra environment variables for the engine process. */
   env?: NodeJS.ProcessEnv;
   /** How long to wait for the ready line (default 180 s: importing torch on a busy CPU is slow). */
@@ -54,6 +58,9 @@ export interface StartEngineOptions {
 export interface RunningEngine {
   client: EngineClient;
   url: string;
+  /** The bearer token: send `Authorization: Bearer <token>` (the OpenAI SDKs' `apiKey`) with every request
+   * (empty for an engine connected to without one). */
+  token: string;
   port: number;
   /** The engine's process id. */
   pid: number;
@@ -91,7 +98,7 @@ function boxedEngineArguments(options: StartEngineOptions): string[] {
     args.push("--token-budget", String(nonNegative("tokenBudget", options.tokenBudget)));
   }
   if (options.reference !== undefined) args.push("--reference", options.reference);
-  if (options.token !== undefined) args.push("--token", options.token);
+  for (const directory of [options.stateDir ?? []].flat()) args.push("--state-dir", directory);
   if (options.lora !== undefined) {
     const rank = integerOption("lora.rank", options.lora.rank);
     if (rank <= 0) throw new Error(`startEngine: lora.rank must be positive, got ${rank}`);
@@ -114,7 +121,7 @@ function nonNegative(name: string, value: number): number {
 
 /**
  * Spawns the engine on `options.model`, waits for its ready line, checks `/health` speaks
- * protocol 1, and returns a client bound to it.
+ * protocol 2, and returns a client bound to it (with the token).
  * @example
  *   const engine = await startEngine({ model: "/tmp/tiny", seed: 0 });
  *   try { await engine.client.info(); } finally { await engine.stop(); }
@@ -127,7 +134,8 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`startEngine: port must be an integer in [0, 65535], got ${port}`);
   }
-  const environment = pythonEnvironment(options.env);
+  const token = options.token ?? randomBytes(32).toString("base64url");
+  const environment = { ...pythonEnvironment(options.env), BOXED_ENGINE_TOKEN: token };
   const python = resolvePython(environment);
   const child = spawn(python, engineArguments(options), {
     env: environment,
@@ -141,12 +149,12 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
   try {
     const ready = await waitForReady(child, python, options.readyTimeoutMs ?? 180_000, stderr);
     const url = `http://${ready.host}:${ready.port}`;
-    const client = new EngineClient({ url, token: options.token, timeoutMs: options.requestTimeoutMs });
+    const client = new EngineClient({ url, token, timeoutMs: options.requestTimeoutMs });
     const health = await client.health();
     if (health.protocol !== PROTOCOL_VERSION) {
       throw new Error(`engine speaks protocol ${health.protocol}, this client protocol ${PROTOCOL_VERSION}`);
     }
-    return { client, url, port: ready.port, pid: child.pid ?? -1, exited, stop };
+    return { client, url, token, port: ready.port, pid: child.pid ?? -1, exited, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 const tokenId = z.number().int().nonnegative();
 const tokenIds = z.array(tokenId);

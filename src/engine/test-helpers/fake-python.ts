@@ -33,12 +33,13 @@ export class FakePythons {
       `import { createServer } from "node:http";
 const server = createServer((request, response) => {
   response.writeHead(200, { "content-type": "application/json" });
-  response.end(JSON.stringify({ status: "ok", protocol: 1 }));
+  response.end(JSON.stringify({ status: "ok", protocol: 2 }));
 });
 server.listen(0, "127.0.0.1", () => {
   console.log("loading model...");
-  console.log(JSON.stringify({ event: "ready", host: "127.0.0.1", port: server.address().port, protocol: 1 }));
+  console.log(JSON.stringify({ event: "ready", host: "127.0.0.1", port: server.address().port, protocol: 2 }));
   console.error("pid " + process.pid + " args " + process.argv.slice(2).join(" "));
+  console.error("token " + process.env.BOXED_ENGINE_TOKEN);
 });
 process.stdin.resume();
 process.stdin.on("end", () => process.exit(0));`,

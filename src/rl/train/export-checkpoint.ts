@@ -76,6 +76,7 @@ export async function exportCheckpoint(options: {
   }
   const engine = await startEngine({
     model: state.model,
+    stateDir: [engineState, out],
     dtype: runModel.dtype,
     lora: state.lora
       ? {

@@ -21,7 +21,12 @@ export async function runMinimalTraining(
     modelDirectory = join(out, "initial-model");
     await initModel({ out: modelDirectory, preset: "tiny", seed: config.model.seed });
   }
-  const engine = await startEngine({ model: modelDirectory, seed: config.seed, dtype: config.model.dtype });
+  const engine = await startEngine({
+    model: modelDirectory,
+    seed: config.seed,
+    dtype: config.model.dtype,
+    stateDir: out,
+  });
   try {
     const text = await loadModelText(modelDirectory, config.data.template);
     const source = configProblemSource(config);

@@ -36,7 +36,7 @@ describe("the minimal loop", () => {
   const root = mkdtempSync(join(tmpdir(), "boxed-minimal-"));
 
   beforeAll(async () => {
-    engine = await startEngine({ model: MODEL, seed: 0 });
+    engine = await startEngine({ model: MODEL, seed: 0, stateDir: root });
   }, 180_000);
   afterAll(async () => {
     await engine?.stop();

@@ -135,6 +135,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions = {
       model: prepared.modelDirectory,
       processes: config.engine.processes,
       seed: config.seed,
+      stateDir: out,
       dtype: config.model.dtype,
       reference: config.loss.klCoef > 0 && config.model.loraRank === 0 ? "copy" : "none",
       lora:

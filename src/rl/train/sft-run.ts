@@ -131,7 +131,7 @@ export async function runSftCommand(
     options.prompt === undefined
       ? data.examples
       : await templated(modelDirectory, options.prompt, data.examples);
-  const engine = await startEngine({ model: modelDirectory, seed: options.seed });
+  const engine = await startEngine({ model: modelDirectory, seed: options.seed, stateDir: out });
   try {
     const text = await loadModelText(modelDirectory, "raw");
     const metricsPath = join(out, "sft-metrics.jsonl");

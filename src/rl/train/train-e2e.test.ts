@@ -36,7 +36,7 @@ describe("boxed train end to end (one engine for every run)", () => {
   const root = mkdtempSync(join(tmpdir(), "boxed-train-"));
 
   beforeAll(async () => {
-    engine = await startEngine({ model: MODEL, seed: 0 });
+    engine = await startEngine({ model: MODEL, seed: 0, stateDir: root });
   }, 180_000);
   afterAll(async () => {
     await engine?.stop();

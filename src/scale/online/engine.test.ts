@@ -4,6 +4,7 @@
  * The proxy streams its samples from the engine (`stream: true`, with top_logprobs for DeepConf);
  * engine-cancel.test.ts shows that the streams it aborts stop costing the engine tokens.
  */
+import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEngine, startEngine } from "../../engine/process.js";
 import { tinyModel } from "../../engine/test-helpers/tiny-model.js";
@@ -13,10 +14,13 @@ describe("strategies online against the engine (tiny preset)", () => {
   let engine: RunningEngine;
   let proxy: BoxedProxy;
   let base: string;
+  let modelName: string;
 
   beforeAll(async () => {
-    engine = await startEngine({ model: await tinyModel(0), seed: 0 });
-    proxy = createProxy({ upstream: engine.url });
+    const model = await tinyModel(0);
+    modelName = basename(model); // the engine serves its folder's name; any other is a 404, as in vLLM
+    engine = await startEngine({ model, seed: 0 });
+    proxy = createProxy({ upstream: engine.url, upstreamApiKey: engine.token });
     base = `http://127.0.0.1:${(await proxy.listen(0)).port}/v1`;
   }, 300_000);
 
@@ -42,7 +46,7 @@ describe("strategies online against the engine (tiny preset)", () => {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({
-          model: `${strategy}:tiny`,
+          model: `${strategy}:${modelName}`,
           messages: [{ role: "user", content: "What is 2+3?" }],
           max_tokens: 6,
           seed: 1,

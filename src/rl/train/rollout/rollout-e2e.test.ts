@@ -78,7 +78,7 @@ describe("boxed train with rollouts on a second engine (OpenAI API + weight sync
       const config = parseTrainConfig(remoteRun(out, server, { ...overrides, rollout: { sync } }));
       const lora =
         config.model.loraRank > 0 ? { rank: 4, alpha: 16, targets: ["q_proj", "v_proj"] } : undefined;
-      const trainer = await startEngine({ model: MODEL, seed: 0, lora });
+      const trainer = await startEngine({ model: MODEL, seed: 0, lora, stateDir: root });
       // Both start from the shipped model (an earlier test left trained weights on the server).
       await server.client.request("POST", "/update_weights_from_disk", { model_path: MODEL });
       try {
@@ -115,7 +115,7 @@ describe("boxed train with rollouts on a second engine (OpenAI API + weight sync
   it("maxStaleness 1 samples one step ahead: every batch after the first is one version old", async () => {
     const out = join(root, "stale-1");
     const config = parseTrainConfig(remoteRun(out, server, { steps: 4, rollout: { maxStaleness: 1 } }));
-    const trainer = await startEngine({ model: MODEL, seed: 0 });
+    const trainer = await startEngine({ model: MODEL, seed: 0, stateDir: root });
     try {
       await runTraining(config, { engine: trainer, view: quiet, handleSignals: false });
       const metrics = readJsonLines<Record<string, number>>(join(out, "metrics.jsonl"));
