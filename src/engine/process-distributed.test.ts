@@ -52,7 +52,7 @@ describe("startEngine({ processes: 2 })", () => {
       const step = await engine.client.optimStep({ adam_params: { learning_rate: 1e-3 } });
       expect(step.step).toBe(1);
       // engine.url in a train config: the same engine driven from its URL; stop() leaves it running
-      const remote = await connectEngine({ url: engine.url });
+      const remote = await connectEngine({ url: engine.url, token: engine.token });
       expect((await remote.client.info()).step).toBe(1);
       await remote.stop();
       expect((await engine.client.health()).status).toBe("ok");
