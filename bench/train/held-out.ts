@@ -53,7 +53,7 @@ try {
     ["lora", 8],
   ] as const) {
     const lora = loraRank > 0 ? { rank: loraRank, alpha: 16, targets: ["q_proj", "v_proj"] } : undefined;
-    const trainer: RunningEngine = await startEngine({ model: MODEL, seed: 0, lora });
+    const trainer: RunningEngine = await startEngine({ model: MODEL, seed: 0, lora, stateDir: root });
     try {
       await trainer.client.saveState(join(root, `initial-${mode}`));
       for (const backend of ["engine", "openai"] as const) {

@@ -37,7 +37,7 @@ describe("optional algorithms are reachable from the config (one engine)", () =>
   const root = mkdtempSync(join(tmpdir(), "boxed-wiring-"));
   const initial = join(root, "initial-state");
   beforeAll(async () => {
-    engine = await startEngine({ model: MODEL, seed: 0, threads: 1 });
+    engine = await startEngine({ model: MODEL, seed: 0, threads: 1, stateDir: root });
     await engine.client.saveState(initial);
   }, 180_000);
   afterAll(async () => {

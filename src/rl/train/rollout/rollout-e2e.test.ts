@@ -146,7 +146,7 @@ describe("boxed train with rollouts on a second engine (OpenAI API + weight sync
           rollout: { maxStaleness: 1, syncEvery: 3, correction },
         }),
       );
-      const trainer = await startEngine({ model: MODEL, seed: 0 });
+      const trainer = await startEngine({ model: MODEL, seed: 0, stateDir: root });
       await server.client.request("POST", "/update_weights_from_disk", { model_path: MODEL });
       try {
         await runTraining(config, { engine: trainer, view: quiet, handleSignals: false });
