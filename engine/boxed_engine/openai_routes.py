@@ -84,16 +84,17 @@ def default_max_tokens(engine: Engine, prompt: list[int]) -> int:
 
 
 class OpenAIRoutes:
-    def __init__(self, engine: Engine, sampler, limits: Limits, served_names: list[str]):
+    def __init__(self, engine: Engine, sampler, limits: Limits, served_names: Callable[[], list[str]]):
         self.engine, self.sampler, self.limits, self.served_names = engine, sampler, limits, served_names
         self.tools = TextTools(engine)
 
     def model(self, requested: str | None) -> str:
         """The served name a request asked for; any other name is vLLM's 404 (an absent one means the first)."""
+        names = self.served_names()
         if not requested:
-            return self.served_names[0]
-        if requested not in self.served_names:
-            raise EngineError(f"The model `{requested}` does not exist (served: {', '.join(self.served_names)})",
+            return names[0]
+        if requested not in names:
+            raise EngineError(f"The model `{requested}` does not exist (served: {', '.join(names)})",
                               status=404, param="model", kind="NotFoundError")
         return requested
 
@@ -192,13 +193,18 @@ class OpenAIRoutes:
         return self.sample(prompts, request, options, rendering, cancel, stop_ids, build, plan)
 
 
-def add_openai_routes(app: FastAPI, engine: Engine, sampler, limits: Limits, served_names: list[str]) -> None:
+def add_openai_routes(app: FastAPI, engine: Engine, sampler, limits: Limits, base_names: list[str]) -> None:
+    def served_names() -> list[str]:
+        """The base names, then the LoRA adapter loaded with /v1/load_lora_adapter (weight_sync.py), as vLLM."""
+        adapter = getattr(getattr(app.state, "weight_sync", None), "adapter", None)
+        return base_names + ([adapter] if adapter else [])
+
     routes = OpenAIRoutes(engine, sampler, limits, served_names)
 
     @app.get("/v1/models")
     def models():
         cards = [{"id": name, "object": "model", "created": 0, "owned_by": "boxed", "root": str(engine.options.model),
-                  "max_model_len": engine.max_context} for name in served_names]
+                  "max_model_len": engine.max_context} for name in served_names()]
         return {"object": "list", "data": cards}
 
     json_route(app, "/v1/completions", CompletionRequest, cancellable=True)(routes.completions)
