@@ -4,12 +4,13 @@
  *
  * Strategy for two scalars a (gold) and b (predicted):
  *  1. either does not parse (an `Error` node) → unparseable;
- *  2. no free variables on either side → numeric values (real and imaginary parts) compared with
- *     the relative tolerance 10^-precision;
- *  3. a and b structurally the same, or simplify(a − b) = 0 → equal;
- *  4. otherwise numeric evaluation at seeded pseudo-random points (the Schwartz–Zippel idea,
- *     Schwartz 1980, doi:10.1145/322217.322225): equal when a and b agree to 1e-6 relative at
- *     every one of up to 6 points where both are finite, and at least 3 such points exist.
+ *  2. no free variables on either side → integers exactly, other values (real and imaginary parts)
+ *     to `precision` significant digits (floor 1e-12 for values that should be 0);
+ *  3. a and b structurally the same → equal;
+ *  4. numeric evaluation at seeded pseudo-random points (the Schwartz–Zippel idea, Schwartz 1980,
+ *     doi:10.1145/322217.322225): different at the first of up to 6 points where both are finite
+ *     and differ beyond 1e-6 relative, equal when at least 3 such points agree;
+ *  5. only when fewer than 3 points are finite: simplify(a − b) = 0 → equal.
  */
 import { createRequire } from "node:module";
 import type { BoxedExpression, ComputeEngine } from "@cortex-js/compute-engine";
