@@ -59,6 +59,19 @@ export interface Sampler {
   sample(request: SamplerRequest, onSample?: (sample: Sample) => void): Promise<Sample[]>;
 }
 
+/** The shared client a sampler's options describe (servers, key, concurrency, retries, timeout, backoff). */
+export function samplerClient(options: OpenAISamplerOptions): OpenAIClient {
+  return new OpenAIClient({
+    baseUrls: options.baseUrls,
+    ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
+    concurrency: options.concurrency ?? 32,
+    maxRetries: options.maxRetries ?? 6,
+    timeoutMs: options.requestTimeoutMs ?? 600_000,
+    ...(options.backoff && { backoff: options.backoff }),
+    ...(options.onRetry && { onRetry: options.onRetry }),
+  });
+}
+
 /**
  * Sampler for OpenAI-compatible servers over the shared OpenAIClient (round-robin, concurrency,
  * retries, timeouts): `n` per request with a fallback to parallel single requests when the server
@@ -72,15 +85,7 @@ export class OpenAISampler implements Sampler {
   constructor(readonly options: OpenAISamplerOptions) {
     if (options.baseUrls.length === 0)
       throw new Error("OpenAISampler: baseUrls must name at least one server");
-    this.client = new OpenAIClient({
-      baseUrls: options.baseUrls,
-      ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
-      concurrency: options.concurrency ?? 32,
-      maxRetries: options.maxRetries ?? 6,
-      timeoutMs: options.requestTimeoutMs ?? 600_000,
-      ...(options.backoff && { backoff: options.backoff }),
-      ...(options.onRetry && { onRetry: options.onRetry }),
-    });
+    this.client = samplerClient(options);
   }
 
   async sample(request: SamplerRequest, onSample?: (sample: Sample) => void): Promise<Sample[]> {

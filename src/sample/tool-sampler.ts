@@ -1,7 +1,12 @@
 import type { ToolFormat } from "../tools/formats/types.js";
 import type { CodeSandbox } from "../tools/types.js";
-import { OpenAIClient } from "./client.js";
-import type { OpenAISamplerOptions, Sampler, SamplerRequest } from "./openai-sampler.js";
+import type { OpenAIClient } from "./client.js";
+import {
+  type OpenAISamplerOptions,
+  type Sampler,
+  type SamplerRequest,
+  samplerClient,
+} from "./openai-sampler.js";
 import { toolRollout } from "./tool-rollout.js";
 import type { Sample } from "./types.js";
 
@@ -24,15 +29,7 @@ export class ToolSampler implements Sampler {
   constructor(readonly options: ToolSamplerOptions) {
     if (!Number.isInteger(options.maxToolCalls) || options.maxToolCalls < 0)
       throw new Error(`maxToolCalls must be an integer ≥ 0, got ${options.maxToolCalls}`);
-    this.client = new OpenAIClient({
-      baseUrls: options.baseUrls,
-      ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
-      concurrency: options.concurrency ?? 32,
-      maxRetries: options.maxRetries ?? 6,
-      timeoutMs: options.requestTimeoutMs ?? 600_000,
-      ...(options.backoff && { backoff: options.backoff }),
-      ...(options.onRetry && { onRetry: options.onRetry }),
-    });
+    this.client = samplerClient(options);
   }
 
   async sample(request: SamplerRequest, onSample?: (sample: Sample) => void): Promise<Sample[]> {
