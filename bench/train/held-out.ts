@@ -44,7 +44,7 @@ function config(name: string, loraRank: number, rollout: TrainConfigInput["rollo
 }
 
 const token = randomBytes(16).toString("hex");
-const server = await startEngine({ model: MODEL, seed: 1, token });
+const server = await startEngine({ model: MODEL, seed: 1, token, stateDir: root }); // reads the exports under root
 const rows: string[] = [];
 const loads: number[] = [];
 try {

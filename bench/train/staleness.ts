@@ -25,9 +25,9 @@ const KEYS = ["wallSeconds", "samplingSeconds", "rolloutWaitSeconds", "trainingS
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const lora = sync === "lora" ? { rank: 8, alpha: 16, targets: ["q_proj", "v_proj"] } : undefined;
-const token = randomBytes(16).toString("hex");
-const server = await startEngine({ model: MODEL, seed: 1, token });
 const root = mkdtempSync(join(tmpdir(), "boxed-bench-staleness-"));
+const token = randomBytes(16).toString("hex");
+const server = await startEngine({ model: MODEL, seed: 1, token, stateDir: root }); // reads the exports under root
 const trainer = await startEngine({ model: MODEL, seed: 0, lora, stateDir: root });
 const loads: number[] = [];
 const results: Record<number, Record<string, number[]>> = { 0: {}, 1: {} };

@@ -149,5 +149,5 @@ def create_app(engine: Engine, *, token: str | None, limits: Limits, served_name
     for route, (schema, handler) in routes.items():
         json_route(app, route, schema)(handler)
     add_openai_routes(app, engine, sampler, limits, served_names or [engine.options.model.name])
-    add_weight_sync_routes(app, engine)
+    add_weight_sync_routes(app, engine, limits)
     return app

@@ -14,8 +14,9 @@ Three routes, shapes as the inference servers define them:
 
 Where boxed differs: it keeps one adapter at a time, merged into the served weights
 (W = W_base + (α/r)·B·A, Hu et al. 2021, arXiv:2106.09685); loading another replaces it, and its name is
-the one the OpenAI routes report. Everything read is safetensors (never a pickle); paths must be absolute,
-and the served model directory is never written.
+the one the OpenAI routes report. Everything read is safetensors (never a pickle); paths must be absolute and
+inside the engine's state directories (`--state-dir`), like /save_state's; a read may also name the served
+model's folder (to go back to the base weights), which is never written.
 """
 
 import json
@@ -30,6 +31,7 @@ from starlette.responses import JSONResponse, PlainTextResponse
 
 from boxed_engine.engine import Engine
 from boxed_engine.errors import EngineError
+from boxed_engine.limits import Limits, confine
 from boxed_engine.routing import json_route
 from boxed_engine.schemas import Strict
 
@@ -59,16 +61,18 @@ class UpdateWeightFromDiskRequest(Strict):
     flush_cache: bool = True
 
 
-def checked_path(engine: Engine, raw: str, param: str, *, writing: bool = False) -> Path:
-    """An absolute path, resolved (so `..` and links are seen through); one written to lies outside the served
-    model's directory."""
+def checked_path(engine: Engine, limits: Limits, raw: str, param: str, *, writing: bool = False) -> Path:
+    """An absolute path, resolved (so `..` and links are seen through), inside one of the engine's state
+    directories (`--state-dir`, limits.confine) and outside the served model's folder; a read may also name
+    the served model's folder itself (back to the base weights)."""
     if not Path(raw).is_absolute():
         raise EngineError(f"{param} must be an absolute path, got {raw!r}", param=param)
-    path = Path(raw).resolve()
-    model = engine.options.model.resolve()
-    if writing and (path == model or model in path.parents):
-        raise EngineError(f"{param} points into the served model directory {model}", param=param)
-    return path
+    if not writing and Path(raw).resolve() == engine.options.model.resolve():
+        return engine.options.model.resolve()
+    try:
+        return confine(raw, limits.state_dirs, engine.options.model)
+    except EngineError as error:
+        raise EngineError(error.message, param=param) from None
 
 
 def read_safetensors(path: Path, param: str) -> dict[str, torch.Tensor]:
@@ -86,8 +90,8 @@ def base_module(engine: Engine) -> torch.nn.Module:
 class WeightSync:
     """The adapter currently merged into the served weights, and the base weights it was merged onto."""
 
-    def __init__(self, engine: Engine):
-        self.engine = engine
+    def __init__(self, engine: Engine, limits: Limits):
+        self.engine, self.limits = engine, limits
         self.adapter: str | None = None
         self.base: dict[str, torch.Tensor] = {}  # weight name → its value before any adapter
         self.version: str | None = None
@@ -96,7 +100,7 @@ class WeightSync:
         if not self.engine.is_lora:
             raise EngineError("this engine trains full weights; start it with a LoRA rank to export an adapter "
                               "(or use /export)", status=409, param="path")
-        path = checked_path(self.engine, raw, "path", writing=True)
+        path = checked_path(self.engine, self.limits, raw, "path", writing=True)
         path.mkdir(parents=True, exist_ok=True)
         with self.engine.weights_lock.reading():
             self.engine.model.save_pretrained(str(path), safe_serialization=True)
@@ -105,7 +109,7 @@ class WeightSync:
     def load_adapter(self, request: LoadLoRAAdapterRequest) -> PlainTextResponse:
         if request.lora_name == self.adapter and not request.load_inplace:
             raise EngineError(f"The lora adapter '{request.lora_name}' has already been loaded.", param="lora_name")
-        deltas = self.adapter_deltas(checked_path(self.engine, request.lora_path, "lora_path"))
+        deltas = self.adapter_deltas(checked_path(self.engine, self.limits, request.lora_path, "lora_path"))
         weights = dict(base_module(self.engine).named_parameters())
         with self.engine.weights_lock.writing(), torch.no_grad():
             self.restore_base(weights)
@@ -161,7 +165,7 @@ class WeightSync:
     def update_from_disk(self, request: UpdateWeightFromDiskRequest) -> dict:
         if request.load_format not in (None, "auto", "safetensors"):
             raise EngineError(f"load_format {request.load_format!r}: boxed reads safetensors only", param="load_format")
-        tensors = self.full_weights(checked_path(self.engine, request.model_path, "model_path"))
+        tensors = self.full_weights(checked_path(self.engine, self.limits, request.model_path, "model_path"))
         parameters = dict(base_module(self.engine).named_parameters())
         state = base_module(self.engine).state_dict()
         unknown = sorted(set(tensors) - set(state))
@@ -190,7 +194,7 @@ class WeightSync:
         index = directory / "model.safetensors.index.json"
         if index.is_file():
             shards = sorted(set(json.loads(index.read_text(encoding="utf-8"))["weight_map"].values()))
-            files = [checked_path(self.engine, str(directory / shard), "model_path") for shard in shards]
+            files = [checked_path(self.engine, self.limits, str(directory / shard), "model_path") for shard in shards]
         elif (directory / "model.safetensors").is_file():
             files = [directory / "model.safetensors"]
         else:
@@ -217,8 +221,8 @@ def sglang_failure(handler):
     return route
 
 
-def add_weight_sync_routes(app: FastAPI, engine: Engine) -> WeightSync:
-    sync = WeightSync(engine)
+def add_weight_sync_routes(app: FastAPI, engine: Engine, limits: Limits) -> WeightSync:
+    sync = WeightSync(engine, limits)
     app.state.weight_sync = sync
 
     def exclusive(function):

@@ -7,6 +7,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
+from boxed_engine.limits import Limits
 from conftest import engine_of, make_client, post
 
 DATA = [{"tokens": [1, 5, 6, 7, 8], "target_tokens": [5, 6, 7, 8, 9], "weights": [0, 1, 1, 1, 1]},
@@ -93,7 +94,11 @@ def test_bad_sync_requests_are_clear_errors_and_change_nothing(tiny_model_dir, s
     assert server.post("/export_adapter", json={"path": str(tmp_path / "out")}).status_code == 409
     lora = make_client(tiny_model_dir, lora_rank=2)
     into_model = lora.post("/export_adapter", json={"path": str(tiny_model_dir / "adapter")})
-    assert into_model.status_code == 400 and "served model directory" in into_model.json()["error"]["message"]
+    assert into_model.status_code == 400 and "served model's folder" in into_model.json()["error"]["message"]
+    confined = make_client(tiny_model_dir, limits=Limits(state_dirs=(tmp_path / "state",)))
+    outside = confined.post("/v1/load_lora_adapter", json={"lora_name": "a", "lora_path": str(tmp_path / "adapter")})
+    assert outside.status_code == 400 and "outside the engine's state directories" in outside.json()["error"]["message"]
+    assert outside.json()["error"]["param"] == "lora_path"
     assert server.post("/v1/load_lora_adapter", json={"lora_name": "a"}).status_code == 400
     assert torch.equal(logprobs(server), before)
     assert engine_of(server).is_lora is False

@@ -61,7 +61,8 @@ describe("boxed train with rollouts on a second engine (OpenAI API + weight sync
   let initial: number[];
 
   beforeAll(async () => {
-    server = await startEngine({ model: MODEL, seed: 1, token: SERVER_TOKEN });
+    // The server reads the trainer's exports (<out>/weight-sync under root): its state directory holds them.
+    server = await startEngine({ model: MODEL, seed: 1, token: SERVER_TOKEN, stateDir: root });
     initial = await probe(server.client);
   }, 180_000);
   afterAll(async () => {
