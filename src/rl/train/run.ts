@@ -135,7 +135,8 @@ export async function runTraining(config: TrainConfig, options: TrainOptions = {
       model: prepared.modelDirectory,
       processes: config.engine.processes,
       seed: config.seed,
-      stateDir: out,
+      // the run's folder, and the weight-sync folder the rollout servers read when it lies elsewhere
+      stateDir: [out, ...(config.rollout.syncDir ? [resolve(config.rollout.syncDir)] : [])],
       dtype: config.model.dtype,
       reference: config.loss.klCoef > 0 && config.model.loraRank === 0 ? "copy" : "none",
       lora:
