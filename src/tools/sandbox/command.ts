@@ -7,9 +7,10 @@ import { PACKAGE_ROOT } from "../../engine/python.js";
 /**
  * How a sandbox worker is started. The mechanism (util-linux only, nothing to install):
  *   1. `unshare --mount` (as root; `--user --map-root-user --mount` for any other user) and
- *      `setup-root.sh`: a tmpfs root holding read-only binds of /usr, Python and the worker,
- *      /dev/{null,zero,random,urandom} and a size-limited writable /sandbox; pivot_root(2) into it
- *      and the host's tree is detached — nothing else can be read or written.
+ *      `setup-root.sh`: a tmpfs root holding read-only binds of /usr, Python and the worker (at
+ *      their own paths, /tmp/x/.venv too), /dev/{null,zero,random,urandom} and a size-limited
+ *      writable /sandbox and /tmp; pivot_root(2) into it and the host's tree is detached —
+ *      nothing else can be read or written.
  *   2. `setpriv` to uid/gid 65534 when the caller is root: the kernel never applies RLIMIT_NPROC to
  *      the real root user, so a fork bomb is only contained as an unprivileged user.
  *   3. `unshare --user --map-root-user --net --pid --ipc --uts --fork --kill-child --mount-proc`:
@@ -23,9 +24,13 @@ const SOURCE_DIR = join(PACKAGE_ROOT, "src", "tools", "sandbox");
 export const WORKER_FILE = join(SOURCE_DIR, "worker.py");
 export const SETUP_FILE = join(SOURCE_DIR, "setup-root.sh");
 const UNPRIVILEGED_ID = 65534;
-/** Paths the sandbox has already (or must keep as its own): a Python under them needs no bind. */
+/** Paths the sandbox has already: a Python under them needs no bind. */
 const PROVIDED = ["/usr", "/bin", "/lib", "/lib64", "/sbin"];
-const RESERVED = ["/sandbox", "/tmp", "/proc", "/dev", "/etc"];
+/** Where the sandbox mounts filesystems of its own: nothing of the host's can be bound in them. */
+const OWN = ["/sandbox", "/proc", "/dev"];
+/** Folders the sandbox fills itself: a path inside one is bound at its own path (a clone in
+ * /tmp/x works), but a path that is one of them, or holds one (`/`), would show the host's. */
+const FILLED = [...OWN, "/tmp", "/etc"];
 
 export interface PythonInstall {
   /** The interpreter, by a path whose folders are real (no symlinked folder on the way). */
@@ -54,15 +59,20 @@ export async function locatePython(python: string): Promise<PythonInstall> {
   return { executable: realExecutable, readOnlyPaths: minimalCover(paths) };
 }
 
-/** Drops paths the sandbox provides or that sit inside another listed path; rejects reserved ones. */
+/** Drops paths the sandbox provides or that sit inside another listed path; rejects the ones above. */
 function minimalCover(paths: string[]): string[] {
-  const inside = (path: string, folder: string) => path === folder || path.startsWith(`${folder}/`);
+  const inside = (path: string, folder: string) =>
+    path === folder || path.startsWith(folder === "/" ? "/" : `${folder}/`);
   const kept: string[] = [];
   for (const path of [...new Set(paths)].sort((a, b) => a.length - b.length)) {
-    const reserved = RESERVED.find((folder) => inside(path, folder));
-    if (reserved !== undefined) {
+    const own = OWN.find((folder) => inside(path, folder));
+    if (own !== undefined) {
+      throw new Error(`the sandbox cannot bind ${path}: ${own} is its own (move Python or boxed elsewhere)`);
+    }
+    const filled = FILLED.find((folder) => inside(folder, path));
+    if (filled !== undefined) {
       throw new Error(
-        `the sandbox cannot bind ${path}: ${reserved} is its own (move Python or boxed elsewhere)`,
+        `the sandbox cannot bind ${path}: it would show the host's ${filled} (move Python or boxed into a folder of their own)`,
       );
     }
     if (PROVIDED.some((folder) => inside(path, folder)) || kept.some((folder) => inside(path, folder)))

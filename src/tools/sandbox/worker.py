@@ -1,10 +1,11 @@
 """Warm Python interpreter inside the boxed sandbox (one per pool slot).
 
 Runs as pid 1 of its own pid, network, IPC and user namespace, on a read-only root built by
-`setup-root.sh`, with `/sandbox` the only writable place (a size-limited tmpfs). numpy and sympy
-are imported once; each request forks a child (milliseconds), which applies the limits, drops
-every capability and runs the code in /sandbox. After the child ends, every other process in the
-namespace is killed (kill(-1) from pid 1) and /sandbox is emptied, so no call sees another's state.
+`setup-root.sh`, with `/sandbox` and `/tmp` the only writable places (one size-limited tmpfs).
+numpy and sympy are imported once; each request forks a child (milliseconds), which applies the
+limits, drops every capability and runs the code in /sandbox. After the child ends, every other
+process in the namespace is killed (kill(-1) from pid 1) and /sandbox and /tmp are emptied (but
+for the read-only folders setup-root.sh made in /tmp), so no call sees another's state.
 
 Protocol: one JSON request per line on stdin, one JSON result per line on stdout.
 """
@@ -24,6 +25,7 @@ import numpy  # noqa: F401  (warm: children inherit the imported modules)
 import sympy  # noqa: F401
 
 WORK = "/sandbox"
+TMP = "/tmp"
 LIBC = ctypes.CDLL(None, use_errno=True)
 PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 4, 38
 
@@ -171,16 +173,20 @@ def kill_everything_else():
             return
 
 
-def empty_work_directory():
-    for name in os.listdir(WORK):
-        path = os.path.join(WORK, name)
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            os.unlink(path)
+def empty_work_directories(kept_in_tmp):
+    """Empties /sandbox and /tmp; `kept_in_tmp` are the read-only mounts there (the code cannot touch them)."""
+    for folder, kept in ((WORK, ()), (TMP, kept_in_tmp)):
+        for name in os.listdir(folder):
+            path = os.path.join(folder, name)
+            if name in kept:
+                continue
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
 
 
-def handle(request):
+def handle(request, kept_in_tmp):
     started = time.monotonic()
     write_files(request.get("files") or {})
     stdin_read, stdin_write = os.pipe()
@@ -204,7 +210,7 @@ def handle(request):
     os.close(err_read)
     elapsed = time.monotonic() - started
     files = fetch_files(request.get("fetch_files") or [], request["limits"]["max_output_bytes"])
-    empty_work_directory()
+    empty_work_directories(kept_in_tmp)
     return_code = os.waitstatus_to_exitcode(status) if status is not None and reason is None else None
     return {
         "status": "TimeLimitExceeded" if reason is not None and reason.startswith("wall") else "Finished",
@@ -223,11 +229,12 @@ def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     LIBC.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     os.makedirs(WORK, exist_ok=True)
+    kept_in_tmp = frozenset(os.listdir(TMP))  # setup-root.sh's read-only folders, before any code ran
     numpy.random.seed(0)  # the first seed call initialises numpy.random (~60 ms): once, here
     print(json.dumps({"ready": True, "pid": os.getpid()}), flush=True)
     for line in sys.stdin:
         try:
-            result = handle(json.loads(line))
+            result = handle(json.loads(line), kept_in_tmp)
         except Exception as error:  # a sandbox-side failure, reported, never fatal
             kill_everything_else()
             result = {"status": "Error", "message": f"{type(error).__name__}: {error}"}
