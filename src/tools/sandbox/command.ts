@@ -60,7 +60,7 @@ export async function locatePython(python: string): Promise<PythonInstall> {
 }
 
 /** Drops paths the sandbox provides or that sit inside another listed path; rejects the ones above. */
-function minimalCover(paths: string[]): string[] {
+export function minimalCover(paths: string[]): string[] {
   const inside = (path: string, folder: string) =>
     path === folder || path.startsWith(folder === "/" ? "/" : `${folder}/`);
   const kept: string[] = [];
