@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PACKAGE_ROOT } from "../../engine/python.js";
 import { isToolError, type RunCodeResponse } from "../types.js";
 import { LocalSandbox } from "./local-sandbox.js";
+import { WORKER_FOLDER_PREFIX } from "./worker-process.js";
 
 /** Host processes descended from this test process (the workers, their namespaces, anything leaked). */
 function descendants(): number[] {
@@ -26,7 +27,9 @@ function descendants(): number[] {
   return [...parents.keys()].filter(inside);
 }
 
-const sandboxFolders = () => readdirSync(tmpdir()).filter((name) => name.startsWith("boxed-sandbox-"));
+/** This process's worker folders (other test files and boxed processes run at the same time). */
+const sandboxFolders = () =>
+  readdirSync(tmpdir()).filter((name) => name.startsWith(`${WORKER_FOLDER_PREFIX}${process.pid}-`));
 const stdout = (response: RunCodeResponse) => response.run_result?.stdout ?? "";
 const stderr = (response: RunCodeResponse) => response.run_result?.stderr ?? "";
 

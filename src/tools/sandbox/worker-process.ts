@@ -26,6 +26,8 @@ export interface WorkerCall {
   limits: SandboxLimits;
 }
 
+/** A worker's host folder is `${WORKER_FOLDER_PREFIX}${pid}-…` in tmpdir(): whose it is can be told. */
+export const WORKER_FOLDER_PREFIX = "boxed-sandbox-";
 /** Seconds the host waits past a call's wall limit before it kills the whole worker. */
 const HOST_GRACE_SECONDS = 5;
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -40,7 +42,7 @@ export class WorkerProcess {
   readonly ready: Promise<void>;
 
   constructor(python: PythonInstall, workMb: number) {
-    this.rootDir = mkdtempSync(join(tmpdir(), "boxed-sandbox-"));
+    this.rootDir = mkdtempSync(join(tmpdir(), `${WORKER_FOLDER_PREFIX}${process.pid}-`));
     const [command, ...args] = workerCommand(python, this.rootDir, workMb, process.getuid?.() === 0);
     this.child = spawn(command!, args, { env: WORKER_ENVIRONMENT, stdio: ["pipe", "pipe", "pipe"] });
     this.child.stderr!.on("data", (chunk: Buffer) => {
