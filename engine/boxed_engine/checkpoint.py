@@ -20,7 +20,7 @@ from boxed_engine import PROTOCOL_VERSION
 from boxed_engine.engine import Engine
 from boxed_engine.errors import EngineError
 from boxed_engine.training import Trainer
-from boxed_engine.distributed.checkpoint import is_sharded, load_sharded
+from boxed_engine.distributed import checkpoint as sharded  # a module: it imports this one too
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json",
                    "vocab.json", "merges.txt", "chat_template.jinja")
@@ -34,17 +34,53 @@ def save_state(engine: Engine, trainer: Trainer, path: Path) -> dict:
     optimizer_tensors, optimizer_meta = optimizer_files(trainer.ensure_optimizer())
     save_file(optimizer_tensors, str(path / "optimizer.safetensors"))
     write_json(path / "optimizer.json", optimizer_meta)
-    rng_tensors = {"torch": torch.get_rng_state(), "sampling": engine.sampling_generator.get_state()}
-    if torch.cuda.is_available():
-        rng_tensors |= {f"cuda.{index}": state for index, state in enumerate(torch.cuda.get_rng_state_all())}
-    save_file(rng_tensors, str(path / "rng.safetensors"))
-    kind, keys, position, has_gauss, gauss = numpy.random.get_state()
-    version, python_state, python_gauss = random.getstate()
-    write_json(path / "rng.json", {"python": [version, list(python_state), python_gauss],
-                                   "numpy": [kind, keys.tolist(), int(position), int(has_gauss), float(gauss)]})
+    save_rng(engine, path)
     meta = {"protocol": PROTOCOL_VERSION, "step": engine.step, "lora": engine.is_lora, "model": str(engine.options.model)}
     write_json(path / "state.json", meta)
     return {"path": str(path)}
+
+
+def save_rng(engine: Engine, path: Path, stem: str = "rng") -> None:
+    """torch, sampler and CUDA generator states in `<stem>.safetensors`; python's and numpy's in `<stem>.json`."""
+    rng_tensors = {"torch": torch.get_rng_state(), "sampling": engine.sampling_generator.get_state()}
+    if torch.cuda.is_available():
+        rng_tensors |= {f"cuda.{index}": state for index, state in enumerate(torch.cuda.get_rng_state_all())}
+    save_file(rng_tensors, str(path / f"{stem}.safetensors"))
+    kind, keys, position, has_gauss, gauss = numpy.random.get_state()
+    version, python_state, python_gauss = random.getstate()
+    write_json(path / f"{stem}.json", {"python": [version, list(python_state), python_gauss],
+                                       "numpy": [kind, keys.tolist(), int(position), int(has_gauss), float(gauss)]})
+
+
+def read_rng(path: Path, stem: str = "rng") -> tuple[dict[str, torch.Tensor], tuple, tuple]:
+    """The states `save_rng` wrote, each checked on a scratch generator (a 422 names what is wrong)."""
+    try:
+        tensors = load_file(str(path / f"{stem}.safetensors"))
+        meta = json.loads((path / f"{stem}.json").read_text(encoding="utf-8"))
+        return (tensors, *checked_rng(tensors, meta))
+    except (OSError, ValueError, SafetensorError, KeyError, TypeError, IndexError, RuntimeError) as error:
+        raise EngineError(f"the RNG state {stem} at {path} is invalid: {type(error).__name__}: {error}", status=422,
+                          param="path") from None
+
+
+def apply_rng(engine: Engine, tensors: dict[str, torch.Tensor], python_rng: tuple, numpy_rng: tuple) -> None:
+    torch.set_rng_state(tensors["torch"])
+    engine.sampling_generator.set_state(tensors["sampling"])
+    random.setstate(python_rng)
+    numpy.random.set_state(numpy_rng)
+    if torch.cuda.is_available() and "cuda.0" in tensors:
+        torch.cuda.set_rng_state_all([tensors[f"cuda.{i}"] for i in range(torch.cuda.device_count())])
+
+
+def read_optimizer(path: Path, optimizer: torch.optim.Optimizer, parameters: dict[str, torch.nn.Parameter]) -> dict:
+    """AdamW's state_dict from optimizer.safetensors + optimizer.json, shapes checked against `parameters`."""
+    try:
+        tensors = load_file(str(path / "optimizer.safetensors"))
+        meta = json.loads((path / "optimizer.json").read_text(encoding="utf-8"))
+        return checked_optimizer_state(optimizer, tensors, meta, parameters)
+    except (OSError, ValueError, SafetensorError, KeyError, TypeError, IndexError, RuntimeError) as error:
+        raise EngineError(f"the optimizer state at {path} is invalid: {type(error).__name__}: {error}", status=422,
+                          param="path") from None
 
 
 def optimizer_files(optimizer: torch.optim.Optimizer) -> tuple[dict[str, torch.Tensor], dict]:
@@ -67,8 +103,8 @@ class LoadedState:
 
 
 def load_state(engine: Engine, trainer: Trainer, path: Path) -> dict:
-    if is_sharded(path):  # saved by a torchrun engine: DCP reshards it onto this one process
-        return load_sharded(engine, trainer, path)
+    if sharded.is_sharded(path):  # saved by a torchrun engine: DCP reshards it onto this one process
+        return sharded.load_sharded(engine, trainer, path)
     loaded = read_state(engine, trainer, path)
     with engine.weights_lock.writing():
         with torch.no_grad():
@@ -76,12 +112,7 @@ def load_state(engine: Engine, trainer: Trainer, path: Path) -> dict:
                 parameter.copy_(loaded.weights[name].to(parameter.device, parameter.dtype))
         engine.model.zero_grad(set_to_none=True)
         trainer.ensure_optimizer().load_state_dict(loaded.optimizer)
-        torch.set_rng_state(loaded.rng_tensors["torch"])
-        engine.sampling_generator.set_state(loaded.rng_tensors["sampling"])
-        random.setstate(loaded.python_rng)
-        numpy.random.set_state(loaded.numpy_rng)
-        if torch.cuda.is_available() and "cuda.0" in loaded.rng_tensors:
-            torch.cuda.set_rng_state_all([loaded.rng_tensors[f"cuda.{i}"] for i in range(torch.cuda.device_count())])
+        apply_rng(engine, loaded.rng_tensors, loaded.python_rng, loaded.numpy_rng)
         engine.step = loaded.step
         trainer.pending.clear()
     return {"step": engine.step}

@@ -58,7 +58,7 @@ def test_a_dead_rank_fails_the_request_in_flight_with_a_clear_error(tiny):
 
 def test_openai_routes_sample_on_gathered_weights_and_one_rank_routes_are_refused(tiny):
     with EngineProcess(tiny, [], processes=2) as engine:
-        completion = engine.post("/v1/completions", {"model": "m", "prompt": "1 + 1 =", "max_tokens": 4, "n": 2})
+        completion = engine.post("/v1/completions", {"prompt": "1 + 1 =", "max_tokens": 4, "n": 2})
         assert len(completion["choices"]) == 2
         status, payload = engine.request("/update_weights_from_disk", {"model_path": str(tiny)})
         assert status == 501

@@ -3,16 +3,14 @@ reshards to whatever world size reads them (a plain single-process engine includ
 a process group). `export` gathers full tensors on rank 0 and writes a standard HF directory.
 
 Layout: `state.json` (step, format, world size), `sharded/` (DCP: trainable weights + AdamW state),
-`rng-<rank>.pt` (each rank's RNG states; a rank without its file keeps its own). A torchrun engine also
+`rng-<rank>.safetensors` + `.json` (each rank's RNG states; a rank without its files keeps its own); no pickles. A torchrun engine also
 loads a single-process engine's state (checkpoint.py's layout).
 """
 
 import json
-import random
 import shutil
 from pathlib import Path
 
-import numpy
 import torch
 import torch.distributed as dist
 import torch.distributed.checkpoint as dcp
@@ -21,6 +19,7 @@ from torch.distributed.checkpoint.state_dict import (
 )
 
 from boxed_engine import PROTOCOL_VERSION
+from boxed_engine import checkpoint as single  # its RNG/optimizer files (a module: it imports this one too)
 from boxed_engine.errors import EngineError
 
 FORMAT = "torch.distributed.checkpoint"
@@ -43,7 +42,7 @@ def save_sharded(engine, trainer, path: Path) -> dict:
     dcp.save({"model": model_state, "optimizer": optimizer_state}, checkpoint_id=str(path / "sharded"))
     if fresh:
         optimizer.state.clear()
-    torch.save(rng_states(engine), path / f"rng-{rank()}.pt")
+    single.save_rng(engine, path, f"rng-{rank()}")
     if rank() == 0:
         meta = {"protocol": PROTOCOL_VERSION, "step": engine.step, "lora": engine.is_lora, "model": str(engine.options.model),
                 "format": FORMAT, "world_size": dist.get_world_size() if dist.is_initialized() else 1,
@@ -74,11 +73,11 @@ def load_sharded(engine, trainer, path: Path) -> dict:
                 optimizer.state.clear()
         else:
             load_single_process(engine, optimizer, path)
-        rng_file = path / f"rng-{rank()}.pt"
-        if not rng_file.exists() and rank() == 0:
-            rng_file = path / "rng.pt"  # a single-process state's: rank 0 continues its stream
-        if rng_file.exists():
-            restore_rng(engine, torch.load(rng_file, weights_only=False))
+        stem = f"rng-{rank()}"
+        if not (path / f"{stem}.safetensors").exists() and rank() == 0:
+            stem = "rng"  # a single-process state's: rank 0 continues its stream
+        if (path / f"{stem}.safetensors").exists():
+            single.apply_rng(engine, *single.read_rng(path, stem))
         engine.step = int(meta["step"])
         trainer.pending.clear()
     return {"step": engine.step}
@@ -98,27 +97,12 @@ def load_single_process(engine, optimizer, path: Path) -> None:
                           "(different model or LoRA configuration)", status=409, param="path")
     full = StateDictOptions(full_state_dict=True, ignore_frozen_params=True)
     set_model_state_dict(engine.model, tensors, options=full)
-    saved = torch.load(path / "optimizer.pt", weights_only=False)
+    saved = single.read_optimizer(path, optimizer, dict(engine.trainable_parameters()))
     if saved["state"]:
         by_name = {"state": {names[index]: state for index, state in saved["state"].items()},
                    "param_groups": [{**group, "params": [names[index] for index in group["params"]]}
                                     for group in saved["param_groups"]]}
         set_optimizer_state_dict(engine.model, optimizer, by_name, options=full)
-
-
-def rng_states(engine) -> dict:
-    return {"torch": torch.get_rng_state(), "sampling": engine.sampling_generator.get_state(),
-            "python": random.getstate(), "numpy": numpy.random.get_state(),
-            "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None}
-
-
-def restore_rng(engine, rng: dict) -> None:
-    torch.set_rng_state(rng["torch"])
-    engine.sampling_generator.set_state(rng["sampling"])
-    random.setstate(rng["python"])
-    numpy.random.set_state(rng["numpy"])
-    if rng.get("cuda") is not None and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(rng["cuda"])
 
 
 def export_gathered(engine, path: Path) -> dict:
