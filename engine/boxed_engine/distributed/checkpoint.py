@@ -84,7 +84,7 @@ def load_sharded(engine, trainer, path: Path) -> dict:
 
 
 def load_single_process(engine, optimizer, path: Path) -> None:
-    """checkpoint.py's layout: trainable.safetensors (by name) and optimizer.pt (AdamW's state_dict, keyed by
+    """checkpoint.py's layout: trainable.safetensors (by name) and optimizer.safetensors + .json (AdamW's state, keyed by
     the index of each parameter in trainable_parameters(), the order the optimizer was built in)."""
     from safetensors.torch import load_file
 
