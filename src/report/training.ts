@@ -121,6 +121,16 @@ export function renderTrainingReport(input: TrainingReportInput): string {
       "syncSeconds",
       "wallSeconds",
     ]),
+    ...(metrics.some((row) => typeof row.toolCallsPerSample === "number")
+      ? [
+          lineChart("tools", "Tool use per sample", metrics, [
+            "toolCallsPerSample",
+            "toolErrorRate",
+            "voidTurnsPerSample",
+          ]),
+          lineChart("tool-time", "Tool seconds per step", metrics, ["toolSeconds"]),
+        ]
+      : []),
     ...(metrics.some((row) => typeof row.staleness === "number")
       ? [
           lineChart("rollout", "Rollout servers", metrics, [

@@ -6,6 +6,7 @@ import { labelFreeReward } from "./label-free.js";
 import { laserDReward, laserReward } from "./laser.js";
 import { overlongReward } from "./overlong.js";
 import { repetitionPenalty } from "./repetition.js";
+import { toolErrorReward, voidTurnReward } from "./tools.js";
 import type { RewardFunction, RewardSample } from "./types.js";
 
 /** Rewards by config name (`rewards[].reward`). */
@@ -20,6 +21,8 @@ export const rewardFunctions = new Map<string, RewardFunction>([
   ["adaptive_length", adaptiveLengthPenalty],
   ["repetition", repetitionPenalty],
   ["label_free", labelFreeReward],
+  ["tool_error", toolErrorReward],
+  ["void_turn", voidTurnReward],
 ]);
 
 /** One term of a weighted reward: a registered reward, its weight (default 1), its options. */

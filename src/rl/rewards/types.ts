@@ -10,6 +10,8 @@ export interface RewardSample {
   /** Why sampling stopped: "stop", "length" (hit the budget), ... */
   finishReason: string;
   text: string;
+  /** Tool use of a multi-turn response (training with `tools`): runs, failed runs, void turns. */
+  tools?: { calls: number; errors: number; voidTurns: number };
 }
 
 /**

@@ -32,6 +32,7 @@ function rewardSamples(facts_N: ResponseFacts[]): RewardSample[] {
     responseLength: facts.length,
     finishReason: facts.stopReason,
     text: facts.text,
+    ...(facts.tools && { tools: facts.tools }),
   }));
 }
 

@@ -12,6 +12,8 @@ export interface TrainingSequence {
   advantage: number;
   /** Per-token advantages of the response (token-level estimators such as TEMPO). */
   tokenAdvantages?: number[];
+  /** 1 where the engine sampled the token, 0 at tool-output tokens (not sampled); absent: all 1. */
+  sampledMask?: number[];
   /** 1 when the response counts in the loss, 0 when masked out (`maskTruncated`). */
   lossMask: 0 | 1;
   /** The sample hit the token budget (stop reason "length"). */
@@ -26,6 +28,8 @@ export interface BuildOptions {
    * baseline: TRL `mask_truncated_completions`, DAPO overlong filtering (arXiv:2503.14476 §3.4).
    */
   maskTruncated?: boolean;
+  /** Drop responses with a void turn from the loss (SimpleTIR, arXiv:2509.02479 §3), kept in the baseline. */
+  maskVoidTurns?: boolean;
   /** Per-token advantages, [group][sample][token], when the estimator gives them. */
   tokenAdvantages_G_N_T?: number[][][];
 }
@@ -52,7 +56,12 @@ export function buildSequences(
         samplerLogprobs: sample.logprobs,
         advantage: advantages_G_N[groupIndex][index],
         ...(tokenAdvantages === undefined ? {} : { tokenAdvantages }),
-        lossMask: truncated && options.maskTruncated ? 0 : 1,
+        ...(sample.sampledMask === undefined ? {} : { sampledMask: sample.sampledMask }),
+        lossMask:
+          (truncated && options.maskTruncated) ||
+          (options.maskVoidTurns && (sample.tools?.voidTurns ?? 0) > 0)
+            ? 0
+            : 1,
         truncated,
       });
     });
@@ -70,9 +79,14 @@ export function responseAdvantages(sequence: TrainingSequence): number[] {
   return sequence.tokenAdvantages ?? sequence.samplerLogprobs.map(() => sequence.advantage);
 }
 
-/** The response's loss mask: all ones, or all zeros when the sequence is masked out. */
+/** 1 at the response tokens the engine sampled, 0 at appended tool output (which has no sampler log-prob). */
+export function sampledMask(sequence: TrainingSequence): number[] {
+  return sequence.sampledMask ?? sequence.samplerLogprobs.map(() => 1);
+}
+
+/** The response's loss mask: the sampled tokens, or all zeros when the sequence is masked out. */
 export function responseMask(sequence: TrainingSequence): number[] {
-  return sequence.samplerLogprobs.map(() => sequence.lossMask);
+  return sampledMask(sequence).map((sampled) => sampled * sequence.lossMask);
 }
 
 /** Per-response values placed on the datum's targets (0 on the prompt). */

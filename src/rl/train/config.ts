@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { rolloutSchema } from "./rollout/config.js";
+import { toolsSchema } from "./tools/config.js";
 
 /**
  * The training configuration: every field with its default and a one-line description. A config
@@ -216,6 +217,7 @@ export const trainConfigSchema = z
     checkpointEvery: z.int().min(0).default(25).describe("checkpoint every N steps; 0 = only at the end"),
     logRollouts: z.boolean().default(true).describe("write every rollout to rollouts.jsonl"),
     rollout: rolloutSchema,
+    tools: toolsSchema,
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import type { Problem } from "../../data/types.js";
 import type { EngineClient } from "../../engine/client.js";
-import type { SampledGroup, ScoredSample, TextCodec } from "./types.js";
+import type { SampledGroup, SampleTools, ScoredSample, TextCodec } from "./types.js";
 
 export interface SamplingOptions {
   maxTokens: number;
@@ -17,10 +17,21 @@ export interface ResponseFacts {
   correct: boolean;
   length: number;
   stopReason: "stop" | "length";
+  /** Tool use, when rollouts are multi-turn with tools. */
+  tools?: SampleTools;
 }
 
 /** Reward terms of the responses of one group (group-aware rewards see all of them). */
 export type GroupRewarder = (facts_N: ResponseFacts[]) => { terms: Record<string, number>; total: number }[];
+
+/** A sampled response before grading: the engine's, or a multi-turn tool rollout's (`tools/`). */
+export interface RawSample {
+  tokens: number[];
+  logprobs: number[];
+  stop_reason: "stop" | "length";
+  sampledMask?: number[];
+  tools?: ResponseFacts["tools"];
+}
 
 /** The response without its stop token, decoded. */
 export function responseText(codec: TextCodec, tokens: number[]): string {
@@ -43,7 +54,7 @@ export async function sampleGroups(options: {
   grade: (items: { problem: Problem; response: string }[]) => Promise<boolean[]>;
   rewarder: GroupRewarder;
 }): Promise<{ groups: SampledGroup[]; samplingSeconds: number; gradingSeconds: number }> {
-  const { client, codec, problems, promptTokens, groupSize, sampling } = options;
+  const { client, codec, promptTokens, groupSize, sampling } = options;
   const started = performance.now();
   const response = await client.sample({
     prompts: promptTokens,
@@ -58,28 +69,51 @@ export async function sampleGroups(options: {
     },
   });
   const sampled = performance.now();
-  const texts_G_N = response.samples.map((group) =>
+  const groups = await scoreGroups({ ...options, samples_G_N: response.samples });
+  return {
+    groups,
+    samplingSeconds: (sampled - started) / 1000,
+    gradingSeconds: (performance.now() - sampled) / 1000,
+  };
+}
+
+/** Decodes, grades (`grade`) and scores (`rewarder`) sampled groups. */
+export async function scoreGroups(options: {
+  codec: TextCodec;
+  problems: Problem[];
+  promptTokens: number[][];
+  samples_G_N: RawSample[][];
+  grade: (items: { problem: Problem; response: string }[]) => Promise<boolean[]>;
+  rewarder: GroupRewarder;
+}): Promise<SampledGroup[]> {
+  const { codec, problems, promptTokens } = options;
+  const texts_G_N = options.samples_G_N.map((group) =>
     group.map((sample) => responseText(codec, sample.tokens)),
   );
   const items = texts_G_N.flatMap((texts, group) =>
     texts.map((text) => ({ problem: problems[group], response: text })),
   );
   const correct = await options.grade(items);
-  const groups = response.samples.map((group, groupIndex): SampledGroup => {
+  let offset = 0;
+  return options.samples_G_N.map((group, groupIndex): SampledGroup => {
     const facts_N = group.map(
       (sample, index): ResponseFacts => ({
         problem: problems[groupIndex],
         text: texts_G_N[groupIndex][index],
-        correct: correct[groupIndex * groupSize + index],
+        correct: correct[offset + index],
         length: sample.tokens.length,
         stopReason: sample.stop_reason,
+        ...(sample.tools && { tools: sample.tools }),
       }),
     );
+    offset += group.length;
     const rewards = options.rewarder(facts_N);
     const samples = group.map(
       (sample, index): ScoredSample => ({
         tokens: sample.tokens,
         logprobs: sample.logprobs,
+        ...(sample.sampledMask && { sampledMask: sample.sampledMask }),
+        ...(sample.tools && { tools: sample.tools }),
         stopReason: sample.stop_reason,
         text: facts_N[index].text,
         correct: facts_N[index].correct,
@@ -89,9 +123,4 @@ export async function sampleGroups(options: {
     );
     return { problem: problems[groupIndex], promptTokens: promptTokens[groupIndex], samples };
   });
-  return {
-    groups,
-    samplingSeconds: (sampled - started) / 1000,
-    gradingSeconds: (performance.now() - sampled) / 1000,
-  };
 }

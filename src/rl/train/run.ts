@@ -19,6 +19,7 @@ import {
   writeFileAtomic,
 } from "./run-files.js";
 import { type StepContext, type StepResult, sampleRound, trainStep } from "./step.js";
+import { openToolRuntime, toolsProblems } from "./tools/runtime.js";
 import type { ProblemSource, StepMetrics } from "./types.js";
 
 export interface TrainOptions {
@@ -97,6 +98,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions = {
     loraRank: config.model.loraRank,
     correction: config.rolloutCorrection !== undefined,
   });
+  problems.push(...toolsProblems(config));
   if (problems.length > 0) throw new Error(`invalid training config: ${problems.join("; ")}`);
   prepareOutputDirectory(out);
   const files = {
@@ -181,6 +183,8 @@ async function trainWithEngine(
     useReference: config.loss.klCoef > 0,
     state: {},
   };
+  const tools = config.tools === undefined ? undefined : await openToolRuntime(config.tools);
+  if (tools !== undefined) context.tools = tools;
   let state: TrainerState = { step: 0, elapsedSeconds: 0, configHash: configHash(config) };
   if (options.resume) {
     const loaded = await loadLatestCheckpoint(client, config.out);
@@ -304,6 +308,7 @@ async function trainWithEngine(
     };
   } finally {
     context.rollout?.close();
+    await tools?.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
@@ -330,6 +335,7 @@ function recordStep(
       advantage: result.advantages_G_N[groupIndex][index],
       length: sample.tokens.length,
       stopReason: sample.stopReason,
+      ...(sample.tools && { tools: sample.tools }),
     })),
   );
   appendJsonLines(files.rollouts, rollouts);

@@ -11,6 +11,8 @@ import type { RolloutPipeline } from "./rollout/pipeline.js";
 import type { RolloutSampler } from "./rollout/remote-sampler.js";
 import { type GroupRewarder, sampleGroups } from "./rollouts.js";
 import { chooseProblems, recordPassRates, replaySequences } from "./selection.js";
+import { sampleToolGroups, type ToolRuntime } from "./tools/engine-rollout.js";
+import { toolMetrics } from "./tools/runtime.js";
 import type { ProblemSource, SampledGroup, StepMetrics, TextCodec } from "./types.js";
 import { updatePolicy } from "./update.js";
 
@@ -34,6 +36,8 @@ export interface StepContext {
   useReference: boolean;
   /** Rollouts on inference servers (`rollout.backend: "openai"`); absent: the engine samples. */
   rollout?: RolloutPipeline;
+  /** Multi-turn tool rollouts (`tools` in the config): the run's sandbox and format. */
+  tools?: ToolRuntime;
   /** Carried across steps and saved in checkpoints (`loop-state.ts`). */
   state: LoopState;
 }
@@ -61,16 +65,19 @@ export async function sampleRound(
     step,
     round,
   ]);
-  return sampleGroups({
+  const options = {
     client: sampler,
     codec: context.codec,
     problems,
     promptTokens: problems.map((problem) => context.encodePrompt(problem)),
     groupSize: config.groupSize,
     sampling: { ...config.sampling, seed: mixSeed(config.seed, SAMPLE_STREAM, step, round) },
-    grade: (items) => context.source.grade(items),
-    rewarder: (facts) => context.rewarder(facts, state),
-  });
+    grade: (items: Parameters<ProblemSource["grade"]>[0]) => context.source.grade(items),
+    rewarder: (facts: Parameters<GroupRewarder>[0]) => context.rewarder(facts, state),
+  };
+  return context.tools === undefined
+    ? sampleGroups(options)
+    : sampleToolGroups({ ...options, tools: context.tools });
 }
 
 /** Advantages of the kept groups through the outcome registry or the step estimators (tokens, state). */
@@ -109,12 +116,14 @@ export async function trainStep(context: StepContext, step: number): Promise<Ste
   const kept: SampledGroup[] = [];
   let samplingSeconds = 0;
   let gradingSeconds = 0;
+  let toolSeconds = 0;
   for (let round = 0; round <= config.refill && kept.length < config.promptsPerStep; round++) {
     const count = config.promptsPerStep - kept.length;
     const result = await (context.rollout?.sampleRound(step, round, count) ??
       sampleRound(context, step, round, count));
     samplingSeconds += result.samplingSeconds;
     gradingSeconds += result.gradingSeconds;
+    if ("toolSeconds" in result && typeof result.toolSeconds === "number") toolSeconds += result.toolSeconds;
     const keep = context.keepGroups(
       result.groups.map((group) => group.samples.map((sample) => sample.reward)),
     );
@@ -126,6 +135,7 @@ export async function trainStep(context: StepContext, step: number): Promise<Ste
   const { advantages_G_N, tokenAdvantages_G_N_T } = advantagesOf(context, kept);
   const fresh = buildSequences(kept, advantages_G_N, {
     maskTruncated: config.maskTruncated,
+    maskVoidTurns: config.tools?.maskVoidTurns,
     tokenAdvantages_G_N_T,
   });
   const replayed = replaySequences(config, state, fresh, config.promptsPerStep - kept.length, step);
@@ -152,6 +162,7 @@ export async function trainStep(context: StepContext, step: number): Promise<Ste
   const metrics: StepMetrics = {
     step,
     ...rolloutMetrics(sampled),
+    ...(context.tools === undefined ? {} : toolMetrics(sampled, toolSeconds)),
     groupsSampled: sampled.length,
     groupsKept: kept.length,
     groupsDropped: sampled.length - kept.length,
@@ -199,7 +210,10 @@ export function lossOptions(config: TrainConfig): PolicyLossOptions {
 export function rolloutMetrics(groups: SampledGroup[]): Record<string, number> {
   const samples = groups.flatMap((group) => group.samples);
   const lengths = samples.map((sample) => sample.tokens.length);
-  const logprobs = samples.flatMap((sample) => sample.logprobs);
+  // Only sampled tokens: tool-output tokens carry no sampler log-prob.
+  const logprobs = samples.flatMap((sample) =>
+    sample.logprobs.filter((_, token) => (sample.sampledMask?.[token] ?? 1) === 1),
+  );
   const zeroVariance = groups.filter((group) =>
     group.samples.every((sample) => sample.reward === group.samples[0].reward),
   ).length;

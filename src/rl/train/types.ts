@@ -8,11 +8,26 @@ export interface TextCodec {
   stopTokenIds: number[];
 }
 
+/** Tool use of one multi-turn response (training with tools, `src/rl/train/tools/`). */
+export interface SampleTools {
+  /** Code runs. */
+  calls: number;
+  /** Runs that were not a clean success (timeout, exception, sandbox failure). */
+  errors: number;
+  /** Turns with neither a complete code block nor a final answer (SimpleTIR, arXiv:2509.02479). */
+  voidTurns: number;
+  /** Wall seconds in the sandbox. */
+  seconds: number;
+}
+
 /** One sampled response with what the loop learned about it. */
 export interface ScoredSample {
   tokens: number[];
-  /** Sampler log-probs of `tokens` (the policy's own, before temperature). */
+  /** Sampler log-probs of `tokens` (the policy's own, before temperature); 0 at tool-output tokens. */
   logprobs: number[];
+  /** 1 where the engine sampled the token, 0 where a tool's output was appended (absent: all 1). */
+  sampledMask?: number[];
+  tools?: SampleTools;
   stopReason: "stop" | "length";
   text: string;
   correct: boolean;

@@ -7,6 +7,7 @@ import {
   responseAdvantages,
   responseMask,
   responsePart,
+  sampledMask,
   sequenceEntropyWeights,
   sequenceWeights,
   splitIntoChunks,
@@ -73,12 +74,13 @@ function beforeUpdate(sequences: TrainingSequence[], trainer: PerSequence, corre
   const input = {
     trainerLogprobs_S_T: sequences.map((sequence) => trainer.get(sequence)!),
     samplerLogprobs_S_T: sequences.map((sequence) => sequence.samplerLogprobs),
-    mask_S_T: sequences.map((sequence) => sequence.samplerLogprobs.map(() => 1)),
+    mask_S_T: sequences.map(sampledMask),
   };
+  // Tool-output tokens were not sampled (mask 0): no sampler log-prob, so no mismatch to measure.
   const kl = samplerTrainerKl({
     ...input,
     mask_S_T: sequences.map((sequence, index) =>
-      input.mask_S_T[index].map(() => (sequence.offPolicy ? 0 : 1)),
+      input.mask_S_T[index].map((sampled) => (sequence.offPolicy ? 0 : sampled)),
     ),
   });
   const metrics: Record<string, number> = {
@@ -99,9 +101,12 @@ function beforeUpdate(sequences: TrainingSequence[], trainer: PerSequence, corre
 
 /** Token mean of log π_sampler − log π_current: how far the updates moved the policy from the sampler. */
 function drift(chunk: TrainingSequence[], current_S_T: number[][]): number {
-  const differences = chunk.flatMap((sequence, index) =>
-    sequence.samplerLogprobs.map((value, token) => value - current_S_T[index][token]),
-  );
+  const differences = chunk.flatMap((sequence, index) => {
+    const sampled = sampledMask(sequence);
+    return sequence.samplerLogprobs
+      .map((value, token) => value - current_S_T[index][token])
+      .filter((_, token) => sampled[token] === 1);
+  });
   return meanOf(differences);
 }
 
