@@ -56,7 +56,7 @@ done
 for device in null zero random urandom; do
   touch "$root/dev/$device" && mount --bind "/dev/$device" "$root/dev/$device"
 done
-mount -o remount,ro,nosuid,nodev "$root"
+mount -o remount,bind,ro,nosuid,nodev "$root" # the mount, not the tmpfs: what a user namespace may do
 # umount(8) and unshare(1) read /proc/self: the host's /proc stays here until COMMAND (unshare
 # --pid --mount-proc) mounts its own pid namespace's /proc over it (and cannot unmount it).
 mount --rbind /proc "$root/proc"
