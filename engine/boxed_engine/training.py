@@ -12,18 +12,29 @@ import torch
 from boxed_engine.batching import check_data, check_weights, micro_batches, pad_right
 from boxed_engine.engine import Engine
 from boxed_engine.errors import EngineError
-from boxed_engine.scoring import score_batch, unpad
+from boxed_engine.scoring import Head, features, padded_inputs, scores_at, unpad
 
 MAX_PENDING_FORWARDS = 4
 
 
 @dataclass
-class PendingForward:
-    """Graphs of one `/forward` call, per micro-batch: (indices, logprobs_B_T, entropies_B_T)."""
+class PendingGroup:
+    """One micro-batch of a `/forward`: the decoder's graph up to the head's input; the head runs at `/backward`,
+    once the weights say which positions count."""
 
-    groups: list[tuple[list[int], torch.Tensor, torch.Tensor]]
+    indices: list[int]
+    features_B_T_D: torch.Tensor
+    head: Head
+    targets_B_T: torch.Tensor
+    mask_B_T: torch.Tensor
+
+
+@dataclass
+class PendingForward:
+    groups: list[PendingGroup]
     lengths: list[int]
     step: int
+    temperature: float
 
 
 def weighted_loss(logprobs_B_T: torch.Tensor, entropies_B_T: torch.Tensor | None, weights_B_T: torch.Tensor,
@@ -43,9 +54,18 @@ def check_entropy_weights(rows: list[list[float] | None], lengths: list[int], pa
     return any(row is not None for row in rows)
 
 
-def pad_entropy_weights(rows: list[list[float] | None], lengths: list[int], device: torch.device) -> torch.Tensor:
-    return pad_right([row if row is not None else [0.0] * length for row, length in zip(rows, lengths, strict=True)],
-                     0.0, torch.float32).to(device)
+def counted_positions(mask_B_T: torch.Tensor, weights_B_T: torch.Tensor, entropy_weights_B_T: torch.Tensor | None) -> torch.Tensor:
+    """Where w ≠ 0 or e ≠ 0: the only positions whose log-prob or entropy enters L, so the only ones the head and
+    log-softmax run at with a graph."""
+    counted_B_T = mask_B_T.bool() & (weights_B_T != 0)
+    return counted_B_T if entropy_weights_B_T is None else counted_B_T | (mask_B_T.bool() & (entropy_weights_B_T != 0))
+
+
+def pad_entropy_weights(rows: list[list[float] | None], lengths: list[int], device: torch.device) -> torch.Tensor | None:
+    """e_B_T, or None when every e is 0 (then no entropy is computed: its term of L is 0)."""
+    entropy_weights_B_T = pad_right([row if row is not None else [0.0] * length for row, length in zip(rows, lengths, strict=True)],
+                                    0.0, torch.float32).to(device)
+    return entropy_weights_B_T if bool((entropy_weights_B_T != 0).any()) else None
 
 
 class Trainer:
@@ -66,15 +86,23 @@ class Trainer:
         with engine.weights_lock.reading(), engine.autocast():
             for group in self._groups(data):
                 rows = [data[index] for index in group]
-                logprobs_B_T, entropies_B_T, _ = score_batch(engine.model, [r.tokens for r in rows], [r.target_tokens for r in rows],
-                                                             engine.device, with_entropy=with_entropy, temperature=temperature)
+                input_ids_B_T, targets_B_T, mask_B_T = padded_inputs([r.tokens for r in rows], [r.target_tokens for r in rows],
+                                                                     engine.device)
                 weights_B_T = pad_right([r.weights for r in rows], 0.0, torch.float32).to(engine.device)
                 entropy_weights_B_T = pad_entropy_weights([r.entropy_weights for r in rows], [len(r.tokens) for r in rows],
                                                           engine.device) if with_entropy else None
+                features_B_T_D, head = features(engine.model, input_ids_B_T)
+                counted_B_T = counted_positions(mask_B_T, weights_B_T, entropy_weights_B_T)
+                logprobs_B_T, entropies_B_T = scores_at(features_B_T_D, head, targets_B_T, counted_B_T,
+                                                        entropy_weights_B_T is not None, temperature)
                 loss = weighted_loss(logprobs_B_T, entropies_B_T, weights_B_T, entropy_weights_B_T)
+                with torch.no_grad():  # the returned log-probs at the positions that carried no weight
+                    rest_B_T, _ = scores_at(features_B_T_D, head, targets_B_T, mask_B_T.bool() & ~counted_B_T, False,
+                                            temperature)
                 loss.backward()
                 total += float(loss.detach())
-                for index, values in zip(group, unpad(logprobs_B_T, [len(r.tokens) for r in rows]), strict=True):
+                for index, values in zip(group, unpad(logprobs_B_T.detach() + rest_B_T, [len(r.tokens) for r in rows]),
+                                         strict=True):
                     logprobs[index] = values
         return {"loss": total, "logprobs": logprobs, "tokens": sum(len(datum.tokens) for datum in data)}
 
@@ -87,15 +115,18 @@ class Trainer:
         with engine.weights_lock.reading(), engine.autocast():
             for group in self._groups(data):
                 rows = [data[index] for index in group]
-                logprobs_B_T, entropies_B_T, _ = score_batch(engine.model, [r.tokens for r in rows], [r.target_tokens for r in rows],
-                                                             engine.device, with_entropy=True, temperature=temperature)
-                groups.append((group, logprobs_B_T, entropies_B_T))
+                input_ids_B_T, targets_B_T, mask_B_T = padded_inputs([r.tokens for r in rows], [r.target_tokens for r in rows],
+                                                                     engine.device)
+                features_B_T_D, head = features(engine.model, input_ids_B_T)
+                with torch.no_grad():
+                    logprobs_B_T, _ = scores_at(features_B_T_D, head, targets_B_T, mask_B_T.bool(), False, temperature)
+                groups.append(PendingGroup(group, features_B_T_D, head, targets_B_T, mask_B_T))
                 for index, values in zip(group, unpad(logprobs_B_T, [lengths[i] for i in group]), strict=True):
                     logprobs[index] = values
         handle = uuid.uuid4().hex
         while len(self.pending) >= MAX_PENDING_FORWARDS:
             self.pending.pop(next(iter(self.pending)))
-        self.pending[handle] = PendingForward(groups, lengths, engine.step)
+        self.pending[handle] = PendingForward(groups, lengths, engine.step, temperature)
         return {"handle": handle, "logprobs": logprobs}
 
     def backward(self, handle: str, weights: list[list[float]], entropy_weights: list[list[float]] | None = None) -> dict:
@@ -114,11 +145,15 @@ class Trainer:
             check_entropy_weights(entropy_weights, pending.lengths, "entropy_weights")
         del self.pending[handle]
         total = 0.0
-        for group, logprobs_B_T, entropies_B_T in pending.groups:
-            device = logprobs_B_T.device
-            weights_B_T = pad_right([weights[index] for index in group], 0.0, torch.float32).to(device)
+        for group in pending.groups:
+            device = group.mask_B_T.device
+            weights_B_T = pad_right([weights[index] for index in group.indices], 0.0, torch.float32).to(device)
             entropy_weights_B_T = None if entropy_weights is None else pad_entropy_weights(
-                [entropy_weights[index] for index in group], [pending.lengths[index] for index in group], device)
+                [entropy_weights[index] for index in group.indices], [pending.lengths[index] for index in group.indices], device)
+            counted_B_T = counted_positions(group.mask_B_T, weights_B_T, entropy_weights_B_T)
+            with self.engine.weights_lock.reading(), self.engine.autocast():
+                logprobs_B_T, entropies_B_T = scores_at(group.features_B_T_D, group.head, group.targets_B_T, counted_B_T,
+                                                        entropy_weights_B_T is not None, pending.temperature)
             loss = weighted_loss(logprobs_B_T, entropies_B_T, weights_B_T, entropy_weights_B_T)
             loss.backward()
             total += float(loss.detach())
