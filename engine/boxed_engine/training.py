@@ -19,10 +19,11 @@ MAX_PENDING_FORWARDS = 4
 
 @dataclass
 class PendingGroup:
-    """One micro-batch of a `/forward`: the decoder's graph up to the head's input; the head runs at `/backward`,
-    once the weights say which positions count."""
+    """One micro-batch of a `/forward`: the graph of its log-probs (fused log-softmax, no entropy) and of the
+    decoder's output, from which `/backward` computes entropies only where an entropy weight is non-zero."""
 
     indices: list[int]
+    logprobs_B_T: torch.Tensor
     features_B_T_D: torch.Tensor
     head: Head
     targets_B_T: torch.Tensor
@@ -118,9 +119,8 @@ class Trainer:
                 input_ids_B_T, targets_B_T, mask_B_T = padded_inputs([r.tokens for r in rows], [r.target_tokens for r in rows],
                                                                      engine.device)
                 features_B_T_D, head = features(engine.model, input_ids_B_T)
-                with torch.no_grad():
-                    logprobs_B_T, _ = scores_at(features_B_T_D, head, targets_B_T, mask_B_T.bool(), False, temperature)
-                groups.append(PendingGroup(group, features_B_T_D, head, targets_B_T, mask_B_T))
+                logprobs_B_T, _ = scores_at(features_B_T_D, head, targets_B_T, mask_B_T.bool(), False, temperature)
+                groups.append(PendingGroup(group, logprobs_B_T, features_B_T_D, head, targets_B_T, mask_B_T))
                 for index, values in zip(group, unpad(logprobs_B_T, [lengths[i] for i in group]), strict=True):
                     logprobs[index] = values
         handle = uuid.uuid4().hex
@@ -150,11 +150,12 @@ class Trainer:
             weights_B_T = pad_right([weights[index] for index in group.indices], 0.0, torch.float32).to(device)
             entropy_weights_B_T = None if entropy_weights is None else pad_entropy_weights(
                 [entropy_weights[index] for index in group.indices], [pending.lengths[index] for index in group.indices], device)
-            counted_B_T = counted_positions(group.mask_B_T, weights_B_T, entropy_weights_B_T)
-            with self.engine.weights_lock.reading(), self.engine.autocast():
-                logprobs_B_T, entropies_B_T = scores_at(group.features_B_T_D, group.head, group.targets_B_T, counted_B_T,
-                                                        entropy_weights_B_T is not None, pending.temperature)
-            loss = weighted_loss(logprobs_B_T, entropies_B_T, weights_B_T, entropy_weights_B_T)
+            entropies_B_T = None
+            if entropy_weights_B_T is not None:
+                with self.engine.weights_lock.reading(), self.engine.autocast():
+                    _, entropies_B_T = scores_at(group.features_B_T_D, group.head, group.targets_B_T,
+                                                 group.mask_B_T.bool() & (entropy_weights_B_T != 0), True, pending.temperature)
+            loss = weighted_loss(group.logprobs_B_T, entropies_B_T, weights_B_T, entropy_weights_B_T)
             loss.backward()
             total += float(loss.detach())
         return {"loss": total}
