@@ -34,8 +34,9 @@ describe("sandbox paths: a bound folder under /tmp", () => {
   const limits = resolveLimits({ workMb: 8, wallSeconds: 5 });
   let host: string;
   let bound: string;
-  let worker: WorkerProcess;
+  let worker: WorkerProcess | undefined;
   const run = async (code: string) => {
+    if (worker === undefined) throw new Error("the worker did not start");
     const result = await worker.run({ code, limits });
     return { out: result.stdout ?? "", err: result.stderr ?? "", code: result.return_code };
   };
@@ -47,11 +48,15 @@ describe("sandbox paths: a bound folder under /tmp", () => {
     writeFileSync(join(bound, "data.txt"), "bound");
     writeFileSync(join(host, "clone", "secret.txt"), "secret");
     const python = await locatePython(resolvePython());
-    worker = new WorkerProcess({ ...python, readOnlyPaths: [...python.readOnlyPaths, bound] }, limits.workMb);
-    await worker.ready;
+    const started = new WorkerProcess(
+      { ...python, readOnlyPaths: [...python.readOnlyPaths, bound] },
+      limits.workMb,
+    );
+    worker = started;
+    await started.ready;
   });
   afterAll(async () => {
-    await worker.close();
+    await worker?.close(); // undefined when the Python was not found
     rmSync(host, { recursive: true, force: true });
   });
 
