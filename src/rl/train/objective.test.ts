@@ -21,8 +21,10 @@ const PROMPTS = [
 
 describe("training objective (real engine)", () => {
   let engine: RunningEngine;
+  /** Runs write their checkpoints here: the engine's state directory (paths outside it are refused). */
+  const root = mkdtempSync(join(tmpdir(), "boxed-objective-"));
   beforeAll(async () => {
-    engine = await startEngine({ model: MODEL, seed: 0, threads: 1 });
+    engine = await startEngine({ model: MODEL, seed: 0, threads: 1, stateDir: root });
   }, 180_000);
   afterAll(async () => {
     await engine?.stop();
@@ -64,7 +66,7 @@ describe("training objective (real engine)", () => {
   }, 60_000);
 
   it("has PPO ratio 1 and no sampler–trainer mismatch on the first update at T = 0.6", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), "boxed-objective-")), "run");
+    const out = join(mkdtempSync(join(root, "ratio-")), "run");
     const config = parseTrainConfig({
       out,
       steps: 1,
@@ -85,7 +87,7 @@ describe("training objective (real engine)", () => {
   }, 120_000);
 
   it("measures samplerTrainerKl once before any update, policy drift after each update", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), "boxed-drift-")), "run");
+    const out = join(mkdtempSync(join(root, "drift-")), "run");
     const config = parseTrainConfig({
       out,
       steps: 1,
