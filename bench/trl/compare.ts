@@ -63,7 +63,8 @@ function processCpuSeconds(pid: number): number {
 
 async function boxedRun(run: number): Promise<Record<string, number>> {
   const config = benchConfig(join(work, `boxed-${run}`));
-  const engine = await startEngine({ model: MODEL, seed: 0, threads });
+  // the engine saves the final checkpoint only inside its state directories (--state-dir)
+  const engine = await startEngine({ model: MODEL, seed: 0, threads, stateDir: config.out });
   // CPU of the engine and of this (trainer) process between consecutive steps (the view is called after each).
   const cpuNow = () =>
     processCpuSeconds(engine.pid) + (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
