@@ -2,6 +2,7 @@ import type { Problem } from "../../data/types.js";
 import type { EngineClient } from "../../engine/client.js";
 import { passAtK, reportedKs } from "../../eval/metrics/pass-at-k.js";
 import { responseText } from "./rollouts.js";
+import { sampleToolGroups, type ToolRuntime } from "./tools/engine-rollout.js";
 import type { ProblemSource, TextCodec } from "./types.js";
 
 export interface HeldOutResult {
@@ -30,6 +31,8 @@ export async function evaluateHeldOut(options: {
   temperature: number;
   seed: number;
   chunkSize?: number;
+  /** Multi-turn tool rollouts, as in training (`tools` in the config). */
+  tools?: ToolRuntime;
 }): Promise<HeldOutResult> {
   const started = performance.now();
   const problems = options.problems ?? options.source.heldOut;
@@ -38,6 +41,29 @@ export async function evaluateHeldOut(options: {
   let lengthSum = 0;
   for (let start = 0; start < problems.length; start += chunkSize) {
     const chunk = problems.slice(start, start + chunkSize);
+    if (options.tools !== undefined) {
+      const { groups } = await sampleToolGroups({
+        ...options,
+        problems: chunk,
+        promptTokens: chunk.map((problem) => options.encodePrompt(problem)),
+        groupSize: options.samples,
+        sampling: {
+          maxTokens: options.maxTokens,
+          temperature: options.temperature,
+          topP: 1,
+          topK: 0,
+          seed: options.seed + start,
+        },
+        grade: (items) => options.source.grade(items),
+        rewarder: (facts) => facts.map(() => ({ terms: {}, total: 0 })),
+        tools: options.tools,
+      });
+      for (const group of groups) {
+        lengthSum += group.samples.reduce((sum, sample) => sum + sample.tokens.length, 0);
+        correctCounts.push(group.samples.filter((sample) => sample.correct).length);
+      }
+      continue;
+    }
     const response = await options.client.sample({
       prompts: chunk.map((problem) => options.encodePrompt(problem)),
       num_samples: options.samples,

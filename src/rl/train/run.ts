@@ -224,6 +224,7 @@ async function trainWithEngine(
         maxTokens: config.sampling.maxTokens,
         temperature: config.evaluation.temperature,
         seed: EVAL_SEED,
+        ...(tools !== undefined && { tools }),
       }),
     );
     const record = { step: progress.step, label, ...result };

@@ -33,12 +33,16 @@ describe("boxed train with tools (real engine, real sandbox)", () => {
       model: { path: MODEL },
       data: { task: "addition", difficulty: 1 },
       sampling: { maxTokens: 64 },
-      evaluation: { problems: 0 },
+      evaluation: { problems: 3, samples: 2 },
       checkpointEvery: 0,
       rewards: [{ name: "correctness" }, { name: "void_turn", weight: 0.1 }],
       tools: { name: "python", maxCalls: 1, workers: 1, maskVoidTurns: true },
     });
-    await runTraining(config, { engine, view: createLiveView(process.stderr, true), handleSignals: false });
+    const summary = await runTraining(config, {
+      engine,
+      view: createLiveView(process.stderr, true),
+      handleSignals: false,
+    });
     const [metrics] = readJsonLines<Record<string, number>>(join(out, "metrics.jsonl"));
     expect(metrics).toMatchObject({ toolCallsPerSample: 0, toolErrorRate: 0, voidTurnsPerSample: 1 });
     expect(metrics.toolSeconds).toBeGreaterThanOrEqual(0);
@@ -51,5 +55,8 @@ describe("boxed train with tools (real engine, real sandbox)", () => {
     ).toBe(true);
     expect(metrics.maskedSequences).toBe(metrics.groupsKept * 3);
     expect(readFileSync(join(out, "report.html"), "utf8")).toContain("Tool use per sample");
+    // The held-out evaluation samples with tools too (the same multi-turn rollouts, graded).
+    expect(summary.before).toMatchObject({ problems: 3, samples: 2 });
+    expect(summary.after?.passAtK["1"]).toBeGreaterThanOrEqual(0);
   }, 180_000);
 });
