@@ -28,6 +28,8 @@ export const rewardOptionKeys: Record<string, readonly string[]> = {
   adaptive_length: ["beta"],
   repetition: ["n", "penalty"],
   label_free: ["maxLength", "peak"],
+  tool_error: [],
+  void_turn: [],
 };
 
 export const filterOptionKeys: Record<string, readonly string[]> = {
