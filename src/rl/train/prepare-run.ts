@@ -4,7 +4,7 @@ import { initModel } from "../../engine/init-model.js";
 import type { Algorithms } from "./algorithms.js";
 import { loadModelText, type ModelText } from "./codec.js";
 import type { TrainConfig } from "./config.js";
-import { createProblemSource } from "./problems.js";
+import { configProblemSource } from "./problems.js";
 import type { ProblemSource } from "./types.js";
 import { validateRun } from "./validate-run.js";
 
@@ -55,18 +55,7 @@ export async function prepareRun(
   const model = await resolveModel(config, out);
   try {
     const text = await loadModelText(model.directory, config.data.template);
-    const source =
-      options.source ??
-      createProblemSource({
-        task: config.data.task,
-        seed: config.seed,
-        heldOutSeed: config.evaluation.seed,
-        heldOutCount: config.evaluation.problems,
-        difficulty: config.data.difficulty,
-        steps: config.data.steps,
-        distractors: config.data.distractors,
-        operands: config.data.operands,
-      });
+    const source = options.source ?? configProblemSource(config);
     const algorithms = validateRun(config, source, text.codec);
     return { modelDirectory: model.directory, text, source, algorithms };
   } catch (error) {
