@@ -195,6 +195,11 @@ def export_model(engine: Engine, path: Path) -> dict:
     writing(path)
     with engine.weights_lock.reading():
         model = copy.deepcopy(engine.model)
+    return save_merged(engine, model, path)
+
+
+def save_merged(engine: Engine, model: torch.nn.Module, path: Path) -> dict:
+    """Saves `model` (LoRA merged into the base) as an HF directory, with the base model's tokenizer files."""
     if engine.is_lora:
         model = model.merge_and_unload()
     model.save_pretrained(path)

@@ -8,7 +8,6 @@ loads a single-process engine's state (checkpoint.py's layout).
 """
 
 import json
-import shutil
 from pathlib import Path
 
 import torch
@@ -110,8 +109,6 @@ def export_gathered(engine, path: Path) -> dict:
     (LoRA merged into the base) and writes config, safetensors and tokenizer files."""
     from transformers import AutoModelForCausalLM
 
-    from boxed_engine.checkpoint import TOKENIZER_FILES
-
     with engine.weights_lock.reading():
         full = get_model_state_dict(engine.model, options=StateDictOptions(full_state_dict=True, cpu_offload=True))
     if rank() != 0:
@@ -121,11 +118,4 @@ def export_gathered(engine, path: Path) -> dict:
     if engine.is_lora:
         model = engine._wrap_lora(model)
     model.load_state_dict(full)
-    if engine.is_lora:
-        model = model.merge_and_unload()
-    model.save_pretrained(path)
-    for name in TOKENIZER_FILES:
-        source = engine.options.model / name
-        if source.exists() and not (path / name).exists():
-            shutil.copyfile(source, path / name)
-    return {"path": str(path)}
+    return single.save_merged(engine, model, path)
