@@ -116,6 +116,22 @@ describe("local sandbox: containment", () => {
     expect(Date.now() - started).toBeLessThan(4000);
   });
 
+  it("reports a CPU-bound loop stopped by its CPU-time limit as TimeLimitExceeded (not a plain finish)", async () => {
+    const cpuBound = await LocalSandbox.start({ workers: 1, limits: { wallSeconds: 8, cpuSeconds: 1 } });
+    try {
+      const response = await cpuBound.runCode({
+        code: "print('started', flush=True)\nwhile True:\n    pass",
+        language: "python",
+      });
+      expect(response.status).toBe("Failed");
+      expect(response.run_result?.status).toBe("TimeLimitExceeded");
+      expect(response.run_result?.stdout).toBe("started\n");
+      expect(response.message).toMatch(/cpu time limit/);
+    } finally {
+      await cpuBound.close();
+    }
+  });
+
   it("cuts a 100 MB print at the output limit, at once", async () => {
     const started = Date.now();
     const response = await run("import sys\nsys.stdout.write('x' * 100_000_000)");

@@ -131,7 +131,7 @@ def collect(child, pipes, request):
     chunks = {pipes[0]: [], pipes[1]: []}
     exited = os.pidfd_open(child)  # readable once the child has exited
     open_fds = list(chunks)
-    total, reason, status = 0, None, None
+    total, reason, status, usage = 0, None, None, None
     while reason is None and (open_fds or status is None):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -141,7 +141,7 @@ def collect(child, pipes, request):
         watched = open_fds + ([exited] if status is None else [])
         ready, _, _ = select.select(watched, [], [], remaining)
         if exited in ready:
-            status = os.waitpid(child, 0)[1]
+            _, status, usage = os.wait4(child, 0)
             # Descendants may keep the pipes open: only what arrives shortly after still counts.
             deadline = min(deadline, time.monotonic() + 0.2)
         for fd in (fd for fd in ready if fd in chunks):
@@ -155,7 +155,16 @@ def collect(child, pipes, request):
                 break
             chunks[fd].append(data)
     os.close(exited)
+    if reason is None and status is not None and cpu_limit_hit(status, usage, limits["cpu_seconds"]):
+        reason = f"cpu time limit of {limits['cpu_seconds']} s exceeded"
     return chunks, reason, status
+
+
+def cpu_limit_hit(status, usage, cpu_seconds):
+    """RLIMIT_CPU ends the child with SIGXCPU at the soft limit (SIGKILL at the hard one, if it ignored that)."""
+    if not os.WIFSIGNALED(status) or os.WTERMSIG(status) not in (signal.SIGXCPU, signal.SIGKILL):
+        return False
+    return usage.ru_utime + usage.ru_stime >= cpu_seconds - 0.05
 
 
 def kill_everything_else():
@@ -213,7 +222,7 @@ def handle(request, kept_in_tmp):
     empty_work_directories(kept_in_tmp)
     return_code = os.waitstatus_to_exitcode(status) if status is not None and reason is None else None
     return {
-        "status": "TimeLimitExceeded" if reason is not None and reason.startswith("wall") else "Finished",
+        "status": "TimeLimitExceeded" if reason is not None and reason.startswith(("wall", "cpu")) else "Finished",
         "limit": reason,
         "execution_time": elapsed,
         "return_code": return_code,
