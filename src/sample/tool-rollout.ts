@@ -14,6 +14,7 @@ import { toolOutputText } from "../tools/output-text.js";
 import { type CodeSandbox, isToolError } from "../tools/types.js";
 import type { CallOptions, ClientMessage, GenerationRequest, OpenAIClient } from "./client.js";
 import type { FinishReason, Turn, Usage } from "./types.js";
+import type { Completion } from "./wire.js";
 
 export interface ToolRolloutOptions {
   client: OpenAIClient;
@@ -66,6 +67,21 @@ async function runTool(code: string, options: ToolRolloutOptions) {
   };
 }
 
+/** Adds a completion's first choice to `usage` and `turns` (a generation turn) and returns it. */
+function recordGeneration(completion: Completion, usage: Usage, turns: Turn[]) {
+  const choice = completion.choices[0]!;
+  const completionTokens = choice.completionTokens ?? completion.usage.completionTokens;
+  if (turns.length === 0) usage.promptTokens = completion.usage.promptTokens;
+  usage.completionTokens += completionTokens;
+  turns.push({
+    kind: "generation",
+    text: choice.text,
+    finishReason: choice.finishReason,
+    completionTokens,
+  });
+  return choice;
+}
+
 async function textRollout(
   prompt: ToolPrompt,
   options: ToolRolloutOptions,
@@ -91,17 +107,8 @@ async function textRollout(
       prompt.kind === "completion"
         ? await options.client.complete(prompt.prompt + text, request, call)
         : await options.client.chat(...continuation(prompt.messages, text, request), call);
-    const choice = completion.choices[0]!;
-    const completionTokens = choice.completionTokens ?? completion.usage.completionTokens;
-    if (turns.length === 0) usage.promptTokens = completion.usage.promptTokens;
-    usage.completionTokens += completionTokens;
+    const choice = recordGeneration(completion, usage, turns);
     text += choice.text;
-    turns.push({
-      kind: "generation",
-      text: choice.text,
-      finishReason: choice.finishReason,
-      completionTokens,
-    });
     const code =
       choice.finishReason === "stop" && calls < options.maxToolCalls
         ? format.pendingCode(choice.text)
@@ -157,17 +164,8 @@ async function openaiRollout(
       extraBody: { ...options.generation.extraBody, ...tools },
     };
     const completion = await options.client.chat(conversation, request, call);
-    const choice = completion.choices[0]!;
-    const completionTokens = choice.completionTokens ?? completion.usage.completionTokens;
-    if (turns.length === 0) usage.promptTokens = completion.usage.promptTokens;
-    usage.completionTokens += completionTokens;
+    const choice = recordGeneration(completion, usage, turns);
     text += choice.text;
-    turns.push({
-      kind: "generation",
-      text: choice.text,
-      finishReason: choice.finishReason,
-      completionTokens,
-    });
     const toolCalls = (choice.toolCalls ?? []).slice(0, options.maxToolCalls - calls);
     if (toolCalls.length === 0) return { text, turns, finishReason: choice.finishReason, usage };
     conversation.push({ role: "assistant", content: choice.text || null, tool_calls: toolCalls });
