@@ -40,11 +40,8 @@ export function responseText(codec: TextCodec, tokens: number[]): string {
   return codec.decode(body);
 }
 
-/**
- * Samples `groupSize` responses for each prompt in one engine call, decodes them, grades them with
- * `grade`, and scores them with `rewarder`. Deterministic for a given seed and policy.
- */
-export async function sampleGroups(options: {
+/** What sampling a batch of groups needs: the engine, the codec, the prompts, grading and rewards. */
+export interface SampleGroupsOptions {
   client: Pick<EngineClient, "sample">;
   codec: TextCodec;
   problems: Problem[];
@@ -53,7 +50,15 @@ export async function sampleGroups(options: {
   sampling: SamplingOptions;
   grade: (items: { problem: Problem; response: string }[]) => Promise<boolean[]>;
   rewarder: GroupRewarder;
-}): Promise<{ groups: SampledGroup[]; samplingSeconds: number; gradingSeconds: number }> {
+}
+
+/**
+ * Samples `groupSize` responses for each prompt in one engine call, decodes them, grades them with
+ * `grade`, and scores them with `rewarder`. Deterministic for a given seed and policy.
+ */
+export async function sampleGroups(
+  options: SampleGroupsOptions,
+): Promise<{ groups: SampledGroup[]; samplingSeconds: number; gradingSeconds: number }> {
   const { client, codec, promptTokens, groupSize, sampling } = options;
   const started = performance.now();
   const response = await client.sample({

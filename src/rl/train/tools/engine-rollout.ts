@@ -7,13 +7,11 @@
  * no sampler log-prob: they get zero loss weight and stay out of the sampler–trainer KL).
  */
 import { mixSeed } from "../../../data/tasks/random.js";
-import type { Problem } from "../../../data/types.js";
-import type { EngineClient } from "../../../engine/client.js";
 import type { TextToolFormat } from "../../../tools/formats/types.js";
 import { toolOutputText } from "../../../tools/output-text.js";
 import { type CodeSandbox, isToolError } from "../../../tools/types.js";
 import { findBoxes } from "../../../verify/extract.js";
-import { type GroupRewarder, type RawSample, type SamplingOptions, scoreGroups } from "../rollouts.js";
+import { type RawSample, type SampleGroupsOptions, scoreGroups } from "../rollouts.js";
 import type { SampledGroup, SampleTools, TextCodec } from "../types.js";
 import type { ToolsConfig } from "./config.js";
 import { cutAtStop } from "./stop-cut.js";
@@ -108,17 +106,7 @@ async function advance(
  * turn of every unfinished transcript in one engine call (prompt ++ response so far), up to
  * `maxCalls` runs and `sampling.maxTokens` sampled tokens per response (tool tokens not counted).
  */
-export async function sampleToolGroups(options: {
-  client: Pick<EngineClient, "sample">;
-  codec: TextCodec;
-  problems: Problem[];
-  promptTokens: number[][];
-  groupSize: number;
-  sampling: SamplingOptions;
-  grade: (items: { problem: Problem; response: string }[]) => Promise<boolean[]>;
-  rewarder: GroupRewarder;
-  tools: ToolRuntime;
-}): Promise<{
+export async function sampleToolGroups(options: SampleGroupsOptions & { tools: ToolRuntime }): Promise<{
   groups: SampledGroup[];
   samplingSeconds: number;
   gradingSeconds: number;
